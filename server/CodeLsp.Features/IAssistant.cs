@@ -1,0 +1,31 @@
+using CodeLsp.Features.Completion;
+
+namespace CodeLsp.Features;
+
+/// <summary>What the model is doing, for the server to turn into $/progress and window/showMessage.</summary>
+public abstract record ModelStatus
+{
+    public sealed record NotConfigured : ModelStatus;
+    public sealed record Loading(string Path, float Progress) : ModelStatus;
+    public sealed record Ready(string Path, string ModelName, TimeSpan LoadTime) : ModelStatus;
+    /// <summary>Message says what is wrong with the file, in words a user can act on.</summary>
+    public sealed record Failed(string Path, string Message) : ModelStatus;
+}
+
+/// <summary>
+/// The server's one entry point into everything below the protocol: settings, model lifetime, completions.
+/// No LSP types cross this line.
+/// </summary>
+public interface IAssistant : IAsyncDisposable
+{
+    ModelStatus Status { get; }
+
+    /// <summary>Raised on every status change (from a background thread).</summary>
+    event Action<ModelStatus>? StatusChanged;
+
+    /// <summary>Applies settings; never blocks on model loading (a changed model path starts a background load).</summary>
+    void ApplySettings(AssistantSettings settings);
+
+    /// <summary>Suggestions at the query's position; empty (quickly) while no model is ready.</summary>
+    Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken);
+}
