@@ -1,0 +1,562 @@
+using System.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace CodeLsp.Workspace.Context;
+
+/// <summary>
+/// Builds the ranked context for one caret: what the compiler knows that the model needs for the next tokens
+/// (see docs/context.md for the facts, their scores and how the budget is used). It asks one document's semantic
+/// model about the code around the caret only: no diagnostics, no whole-compilation walks, so a request after an
+/// edit costs one incremental parse plus the binding of the enclosing member.
+/// </summary>
+public sealed class SemanticContextBuilder
+{
+    /// <summary>Scores: one place, so the ranking is readable and documented (docs/context.md copies this table).</summary>
+    internal static class Scores
+    {
+        public const double Overload = 1.00;
+        public const double ReceiverMemberSource = 0.95;
+        public const double ReceiverInheritedSource = 0.90;
+        public const double ReceiverExtensionSource = 0.85;
+        public const double ReceiverMemberMetadata = 0.50;
+        public const double ReceiverExtensionMetadata = 0.30;
+        public const double TypedPrefixBonus = 0.10;
+        public const double TypedPrefixMismatch = -0.35;
+        public const double EnclosingMember = 0.92;
+        public const double Locals = 0.88;
+        public const double ReferencedSource = 0.80;
+        public const double ReferencedMetadata = 0.40;
+        public const double DistanceDecay = 0.15;
+        public const double ScopeTypeMemberSource = 0.70;
+        public const double ScopeTypeMemberMetadata = 0.20;
+        public const double TypeOutline = 0.62;
+        public const double Usings = 0.50;
+        public const double SimilarSnippetScale = 0.45;
+    }
+
+    private const int MaxReceiverMembers = 60;
+    private const int MaxMembersPerType = 24;
+    private const int MaxOutlineMembers = 40;
+    private const int MaxScopeTypes = 12;
+
+    private readonly Func<IReadOnlyList<RecentDocument>>? _recentDocuments;
+    private readonly SimilarSnippetProvider _snippets = new();
+
+    /// <param name="recentDocuments">Open and recently edited documents, for the similar-snippet fallback.</param>
+    public SemanticContextBuilder(Func<IReadOnlyList<RecentDocument>>? recentDocuments = null)
+    {
+        _recentDocuments = recentDocuments;
+    }
+
+    public Task<PromptContext> BuildAsync(Document document, int offset, ContextBudget budget, CancellationToken ct) =>
+        BuildAsync(document, offset, budget, ContextRequest.Default, ct);
+
+    public async Task<PromptContext> BuildAsync(Document document, int offset, ContextBudget budget, ContextRequest request, CancellationToken ct)
+    {
+        var items = await CollectAsync(document, offset, request, ct).ConfigureAwait(false);
+        return ContextPacker.Pack(items, budget);
+    }
+
+    /// <summary>Every candidate item, unpacked.</summary>
+    public async Task<IReadOnlyList<ContextItem>> CollectAsync(Document document, int offset, ContextRequest request, CancellationToken ct)
+    {
+        var text = await document.GetTextAsync(ct).ConfigureAwait(false);
+        offset = Math.Clamp(offset, 0, text.Length);
+        var items = new ItemList();
+        if (document.SupportsSemanticModel &&
+            await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is CompilationUnitSyntax root &&
+            await document.GetSemanticModelAsync(ct).ConfigureAwait(false) is { } model)
+        {
+            var site = new Site(document, text, root, model, offset, request.ResolveVisibleSpan(text, offset), ct);
+            AddReceiverMembers(site, items);
+            AddOverloads(site, items);
+            AddEnclosingMember(site, items);
+            AddLocals(site, items);
+            AddReferencedAndScopeTypes(site, items);
+            AddEnclosingTypeOutline(site, items);
+            AddUsings(site, items);
+        }
+        if (_recentDocuments?.Invoke() is { Count: > 0 } recent)
+        {
+            foreach (var snippet in _snippets.Find(text, offset, recent, document.FilePath, Scores.SimilarSnippetScale))
+                items.Add(snippet);
+        }
+        return items.ToList();
+    }
+
+    /// <summary>The caret and what is known about it, shared by the collectors.</summary>
+    private sealed class Site(Document document, SourceText text, CompilationUnitSyntax root, SemanticModel model, int offset, TextSpan visible, CancellationToken ct)
+    {
+        public Document Document { get; } = document;
+        public SourceText Text { get; } = text;
+        public CompilationUnitSyntax Root { get; } = root;
+        public SemanticModel Model { get; } = model;
+        public int Offset { get; } = offset;
+        public TextSpan Visible { get; } = visible;
+        public CancellationToken CancellationToken { get; } = ct;
+
+        /// <summary>The token the caret is in or right after (typing happens at the end of it).</summary>
+        public SyntaxToken LeftToken { get; } = offset > 0 ? root.FindToken(offset - 1) : root.FindToken(0);
+
+        public int CaretLine { get; } = text.Lines.GetLineFromPosition(offset).LineNumber;
+
+        public string? SolutionDirectory { get; } =
+            document.Project.Solution.FilePath is { } sln ? Path.GetDirectoryName(sln) :
+            document.Project.FilePath is { } proj ? Path.GetDirectoryName(Path.GetDirectoryName(proj)) : null;
+
+        /// <summary>True when the declaration is already in the prompt: in this document, inside the visible window.</summary>
+        public bool IsVisible(ISymbol symbol)
+        {
+            foreach (var location in symbol.Locations)
+            {
+                if (location.IsInSource && location.SourceTree == Root.SyntaxTree && Visible.Contains(location.SourceSpan.Start))
+                    return true;
+            }
+            return false;
+        }
+
+        public (string? File, TextSpan? Span) SourceOf(ISymbol symbol)
+        {
+            var location = symbol.Locations.FirstOrDefault(l => l.IsInSource);
+            if (location is null)
+                return (symbol.ContainingAssembly?.Name is { } assembly ? $"[{assembly}]" : null, null);
+            return (location.SourceTree?.FilePath, location.SourceSpan);
+        }
+
+        public string DisplayPath(string? file)
+        {
+            if (file is null) return "";
+            if (file.StartsWith('[')) return file;
+            if (SolutionDirectory is not null && file.StartsWith(SolutionDirectory, StringComparison.Ordinal))
+                return Path.GetRelativePath(SolutionDirectory, file).Replace('\\', '/');
+            return Path.GetFileName(file);
+        }
+
+        /// <summary>The group header of a type: where it is declared, then its declaration header.</summary>
+        public string GroupOf(INamedTypeSymbol type)
+        {
+            var (file, _) = SourceOf(type);
+            var header = SymbolSignatures.TypeHeader(type.OriginalDefinition);
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+                header = $"{SymbolSignatures.TypeHeader(outer.OriginalDefinition)} {{ {header}";
+            var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? $"namespace {n.ToDisplayString()}: " : "";
+            return $"{ns}{DisplayPath(file)}\n{header}";
+        }
+
+        public double Decay(ISymbol symbol, int referenceLine)
+        {
+            var distance = Math.Abs(referenceLine - CaretLine);
+            return Scores.DistanceDecay * Math.Min(1.0, distance / 60.0);
+        }
+    }
+
+    /// <summary>Items with deduplication: one symbol (or text) once, at its best score.</summary>
+    private sealed class ItemList
+    {
+        private readonly List<ContextItem> _items = [];
+        private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
+
+        public void Add(ContextItem item, string? key = null)
+        {
+            key ??= item.Kind + "\u0000" + item.Text;
+            if (_byKey.TryGetValue(key, out var index))
+            {
+                if (_items[index].Score >= item.Score) return;
+                _items[index] = item with { Sequence = _items[index].Sequence };
+                return;
+            }
+            _byKey[key] = _items.Count;
+            _items.Add(item with { Sequence = _items.Count + 1 });
+        }
+
+        public bool Contains(string key) => _byKey.ContainsKey(key);
+
+        public List<ContextItem> ToList() => _items;
+    }
+
+    private static string KeyOf(ISymbol symbol) => "sym\u0000" + SymbolSignatures.Member(symbol.OriginalDefinition) + "\u0000" + symbol.ContainingType?.ToDisplayString();
+
+    private static void AddMember(Site site, ItemList items, string kind, ISymbol member, double score, string why)
+    {
+        var definition = member is IMethodSymbol { ReducedFrom: { } reduced } ? reduced : member.OriginalDefinition;
+        if (site.IsVisible(definition)) return;
+        var (file, span) = site.SourceOf(definition);
+        var group = definition.ContainingType is { } type ? site.GroupOf(type) : null;
+        items.Add(new ContextItem(kind, SymbolSignatures.MemberWithSummary(definition), file, span, why, Math.Round(score, 4), false) { Group = group },
+            KeyOf(definition));
+    }
+
+    private static bool IsFromSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
+
+    // ---- after `expr.`: the receiver's members ------------------------------------------------------------------
+
+    private static void AddReceiverMembers(Site site, ItemList items)
+    {
+        var token = site.LeftToken;
+        var typedPrefix = "";
+        if (token.IsKind(SyntaxKind.IdentifierToken) && token.Span.End == site.Offset)
+        {
+            typedPrefix = token.ValueText;
+            token = token.GetPreviousToken();
+        }
+        if (!token.IsKind(SyntaxKind.DotToken) && !token.IsKind(SyntaxKind.MinusGreaterThanToken)) return;
+        var receiver = token.Parent switch
+        {
+            MemberAccessExpressionSyntax access => access.Expression,
+            QualifiedNameSyntax qualified => qualified.Left,
+            MemberBindingExpressionSyntax binding => binding.FirstAncestorOrSelf<ConditionalAccessExpressionSyntax>()?.Expression,
+            _ => null,
+        };
+        if (receiver is null) return;
+        var model = site.Model;
+        var ct = site.CancellationToken;
+        var receiverSymbol = model.GetSymbolInfo(receiver, ct).Symbol;
+        ITypeSymbol? type;
+        bool isStatic;
+        if (receiverSymbol is INamespaceSymbol ns)
+        {
+            foreach (var member in ns.GetTypeMembers().Take(MaxReceiverMembers))
+            {
+                if (!model.IsAccessible(site.Offset, member)) continue;
+                AddMember(site, items, ContextItemKinds.ReceiverMember, member, (IsFromSource(member) ? Scores.ReceiverMemberSource : Scores.ReceiverMemberMetadata) + PrefixScore(member.Name, typedPrefix),
+                    $"a type in namespace {ns.ToDisplayString()}, after '{receiver}.'");
+            }
+            return;
+        }
+        if (receiverSymbol is INamedTypeSymbol named && receiver is not InvocationExpressionSyntax && IsTypeName(receiver, model, ct))
+        {
+            type = named;
+            isStatic = true;
+        }
+        else
+        {
+            type = model.GetTypeInfo(receiver, ct).Type;
+            isStatic = false;
+        }
+        if (type is null or IErrorTypeSymbol) return;
+
+        var candidates = model.LookupSymbols(site.Offset, type, name: null, includeReducedExtensionMethods: !isStatic);
+        var ranked = new List<(ISymbol Member, double Score, string Why)>();
+        foreach (var member in candidates)
+        {
+            if (member.IsImplicitlyDeclared && member is not IFieldSymbol { ContainingType.TypeKind: TypeKind.Enum }) continue;
+            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor or MethodKind.UserDefinedOperator or MethodKind.Conversion }) continue;
+            if (member.ContainingType?.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum) continue;
+            var isExtension = member is IMethodSymbol { MethodKind: MethodKind.ReducedExtension };
+            if (!isExtension && member.IsStatic != isStatic && member is not INamedTypeSymbol) continue;
+            if (isStatic && member is INamedTypeSymbol && member.ContainingType is null) continue;
+            var definition = member is IMethodSymbol { ReducedFrom: { } reduced } ? reduced : member;
+            var fromSource = IsFromSource(definition);
+            var inherited = !isExtension && !SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, type.OriginalDefinition);
+            double score;
+            string why;
+            if (isExtension)
+            {
+                score = fromSource ? Scores.ReceiverExtensionSource : Scores.ReceiverExtensionMetadata;
+                why = $"extension method in scope for {type.ToDisplayString(SymbolSignatures.TypeFormat)}, after '{receiver}.'";
+            }
+            else if (inherited)
+            {
+                score = fromSource ? Scores.ReceiverInheritedSource : Scores.ReceiverMemberMetadata;
+                why = $"member of {type.ToDisplayString(SymbolSignatures.TypeFormat)} inherited from {member.ContainingType?.ToDisplayString(SymbolSignatures.TypeFormat)}, after '{receiver}.'";
+            }
+            else
+            {
+                score = fromSource ? Scores.ReceiverMemberSource : Scores.ReceiverMemberMetadata;
+                why = $"member of {type.ToDisplayString(SymbolSignatures.TypeFormat)}, the type of '{receiver}'";
+            }
+            ranked.Add((member, score + PrefixScore(member.Name, typedPrefix), why));
+        }
+        foreach (var (member, score, why) in ranked.OrderByDescending(r => r.Score).Take(MaxReceiverMembers))
+            AddMember(site, items, ContextItemKinds.ReceiverMember, member, score, why);
+    }
+
+    private static bool IsTypeName(ExpressionSyntax receiver, SemanticModel model, CancellationToken ct)
+    {
+        // `Color.Red` where Color is both a property and a type: the binder knows which one it meant.
+        var info = model.GetTypeInfo(receiver, ct);
+        return info.Type is null || model.GetSymbolInfo(receiver, ct).Symbol is INamedTypeSymbol;
+    }
+
+    private static double PrefixScore(string name, string typedPrefix)
+    {
+        if (typedPrefix.Length == 0) return 0;
+        if (name.StartsWith(typedPrefix, StringComparison.Ordinal)) return Scores.TypedPrefixBonus;
+        if (name.StartsWith(typedPrefix, StringComparison.OrdinalIgnoreCase)) return Scores.TypedPrefixBonus / 2;
+        return name.Contains(typedPrefix, StringComparison.OrdinalIgnoreCase) ? 0 : Scores.TypedPrefixMismatch;
+    }
+
+    // ---- inside a call's argument list: the overloads --------------------------------------------------------------
+
+    private static void AddOverloads(Site site, ItemList items)
+    {
+        var model = site.Model;
+        var ct = site.CancellationToken;
+        for (var node = site.LeftToken.Parent; node is not null and not StatementSyntax and not MemberDeclarationSyntax; node = node.Parent)
+        {
+            if (node is not BaseArgumentListSyntax arguments) continue;
+            var (open, close) = arguments switch
+            {
+                ArgumentListSyntax a => (a.OpenParenToken, a.CloseParenToken),
+                BracketedArgumentListSyntax b => (b.OpenBracketToken, b.CloseBracketToken),
+                _ => default,
+            };
+            if (site.Offset <= open.SpanStart || (!close.IsMissing && site.Offset > close.SpanStart)) continue;
+            IEnumerable<ISymbol> overloads;
+            ISymbol? chosen;
+            string callee;
+            switch (arguments.Parent)
+            {
+                case InvocationExpressionSyntax invocation:
+                    overloads = model.GetMemberGroup(invocation.Expression, ct);
+                    var info = model.GetSymbolInfo(invocation, ct);
+                    chosen = info.Symbol;
+                    if (!overloads.Any()) overloads = info.CandidateSymbols;
+                    callee = invocation.Expression.ToString();
+                    break;
+                case BaseObjectCreationExpressionSyntax creation:
+                    var created = model.GetTypeInfo(creation, ct).Type as INamedTypeSymbol;
+                    overloads = created?.InstanceConstructors.Where(c => model.IsAccessible(site.Offset, c)) ?? [];
+                    chosen = model.GetSymbolInfo(creation, ct).Symbol;
+                    callee = creation is ObjectCreationExpressionSyntax o ? $"new {o.Type}" : $"new {created?.Name}";
+                    break;
+                case ElementAccessExpressionSyntax element:
+                    overloads = model.GetIndexerGroup(element.Expression, ct);
+                    chosen = model.GetSymbolInfo(element, ct).Symbol;
+                    callee = element.Expression.ToString() + "[]";
+                    break;
+                default:
+                    continue;
+            }
+            var index = 0;
+            foreach (var overload in overloads.Take(12))
+            {
+                var isChosen = SymbolEqualityComparer.Default.Equals(overload, chosen);
+                var definition = overload is IMethodSymbol { ReducedFrom: { } reduced } ? reduced : overload.OriginalDefinition;
+                var (file, span) = site.SourceOf(definition);
+                var group = definition.ContainingType is { } type ? site.GroupOf(type) : null;
+                var why = $"{(isChosen ? "the overload that binds" : "an overload")} of {callee}(...), whose arguments are being typed";
+                items.Add(new ContextItem(ContextItemKinds.Overload, SymbolSignatures.MemberWithSummary(definition), file, span, why,
+                    Scores.Overload - 0.01 * index++ + (isChosen ? 0.005 : 0), false) { Group = group }, KeyOf(definition));
+            }
+            return; // the innermost call only
+        }
+    }
+
+    // ---- the enclosing member ------------------------------------------------------------------------------------
+
+    private static SyntaxNode? EnclosingMember(Site site) =>
+        site.LeftToken.Parent?.AncestorsAndSelf().FirstOrDefault(n =>
+            n is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax or LocalFunctionStatementSyntax or FieldDeclarationSyntax or EventFieldDeclarationSyntax) is { } member
+            && member.FullSpan.Contains(site.Offset) ? member : null;
+
+    private static void AddEnclosingMember(Site site, ItemList items)
+    {
+        var member = site.LeftToken.Parent?.AncestorsAndSelf().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax);
+        if (member is null) return;
+        if (site.Visible.Contains(member.SpanStart)) return; // its header is in the prompt already
+        var symbol = site.Model.GetDeclaredSymbol(member, site.CancellationToken);
+        if (symbol is null) return;
+        var group = symbol.ContainingType is { } type ? site.GroupOf(type) : null;
+        items.Add(new ContextItem(ContextItemKinds.EnclosingMember, SymbolSignatures.MemberWithSummary(symbol), site.Document.FilePath, member.Span,
+            "the member the caret is in; its header is above the visible window", Scores.EnclosingMember, false) { Group = group }, KeyOf(symbol));
+    }
+
+    // ---- locals and parameters in scope -----------------------------------------------------------------------------
+
+    private static void AddLocals(Site site, ItemList items)
+    {
+        var symbols = site.Model.LookupSymbols(site.Offset);
+        var declared = new List<string>();
+        foreach (var symbol in symbols)
+        {
+            var (type, isLocal) = symbol switch
+            {
+                ILocalSymbol local => (local.Type, true),
+                IParameterSymbol parameter => (parameter.Type, false),
+                IRangeVariableSymbol => (null, true),
+                _ => ((ITypeSymbol?)null, false),
+            };
+            if (symbol is not (ILocalSymbol or IParameterSymbol or IRangeVariableSymbol)) continue;
+            // A local declared after the caret in the same block is "in scope" for the binder but not usable yet.
+            if (isLocal && symbol.Locations.FirstOrDefault() is { IsInSource: true } at && at.SourceTree == site.Root.SyntaxTree && at.SourceSpan.Start >= site.Offset) continue;
+            var typeText = type is null or IErrorTypeSymbol ? "var" : type.ToDisplayString(SymbolSignatures.TypeFormat);
+            declared.Add($"{typeText} {symbol.Name}");
+        }
+        if (declared.Count == 0) return;
+        declared.Reverse(); // LookupSymbols lists the innermost scope first; declaration order reads better
+        items.Add(new ContextItem(ContextItemKinds.Locals, "In scope: " + string.Join(", ", declared.Distinct()) + ";", site.Document.FilePath, null,
+            "locals and parameters usable at the caret, with their types (var resolved)", Scores.Locals, false));
+    }
+
+    // ---- symbols referenced in the enclosing member, and the types of what is in scope ----------------------------
+
+    private static void AddReferencedAndScopeTypes(Site site, ItemList items)
+    {
+        var model = site.Model;
+        var ct = site.CancellationToken;
+        SyntaxNode? scope = EnclosingMember(site);
+        if (scope is null)
+        {
+            // Top-level statements or a broken member: the global statements (or statements) near the caret.
+            scope = site.LeftToken.Parent?.AncestorsAndSelf().FirstOrDefault(n => n is GlobalStatementSyntax or BlockSyntax or CompilationUnitSyntax);
+        }
+        if (scope is null) return;
+        var window = TextSpan.FromBounds(
+            site.Text.Lines[Math.Max(0, site.CaretLine - 80)].Start,
+            site.Text.Lines[Math.Min(site.Text.Lines.Count - 1, site.CaretLine + 40)].End);
+        var scopeTypes = new Dictionary<INamedTypeSymbol, (double Score, string Why)>(SymbolEqualityComparer.Default);
+        void NoteType(ITypeSymbol? type, double score, string why)
+        {
+            foreach (var named in Unwrap(type))
+            {
+                if (!scopeTypes.TryGetValue(named, out var known) || known.Score < score) scopeTypes[named] = (score, why);
+            }
+        }
+
+        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var node in scope.DescendantNodes(n => n.Span.IntersectsWith(window)))
+        {
+            if (node is not SimpleNameSyntax name || !window.Contains(name.SpanStart)) continue;
+            if (name.Parent is QualifiedNameSyntax { Right: var right } && right != name) continue; // namespaces of qualified names
+            var info = model.GetSymbolInfo(name, ct);
+            var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
+            if (symbol is null) continue;
+            var line = site.Text.Lines.GetLineFromPosition(name.SpanStart).LineNumber;
+            switch (symbol)
+            {
+                case ILocalSymbol local:
+                    NoteType(local.Type, Scores.ScopeTypeMemberSource - site.Decay(local, line), $"the type of local '{local.Name}'");
+                    continue;
+                case IParameterSymbol parameter:
+                    NoteType(parameter.Type, Scores.ScopeTypeMemberSource - site.Decay(parameter, line), $"the type of parameter '{parameter.Name}'");
+                    continue;
+                case IRangeVariableSymbol or ILabelSymbol or INamespaceSymbol or ITypeParameterSymbol or IDiscardSymbol:
+                    continue;
+            }
+            var definition = symbol is IMethodSymbol { ReducedFrom: { } reduced } ? reduced : symbol.OriginalDefinition;
+            if (!seen.Add(definition)) continue;
+            var fromSource = IsFromSource(definition);
+            var score = (fromSource ? Scores.ReferencedSource : Scores.ReferencedMetadata) - site.Decay(definition, line);
+            switch (definition)
+            {
+                case INamedTypeSymbol type:
+                    NoteType(type, score - 0.05, $"a type used near the caret");
+                    if (!site.IsVisible(type) && type.TypeKind != TypeKind.Enum)
+                    {
+                        var (file, span) = site.SourceOf(type);
+                        items.Add(new ContextItem(ContextItemKinds.Referenced, SymbolSignatures.TypeHeader(type) + ";", file, span,
+                            $"type referenced on line {line + 1}", Math.Round(score, 4), false) { Group = type.ContainingNamespace is { IsGlobalNamespace: false } n ? $"namespace {n.ToDisplayString()}" : null },
+                            "type\u0000" + KeyOf(type));
+                    }
+                    break;
+                case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol:
+                    AddMember(site, items, ContextItemKinds.Referenced, definition, score, $"{Describe(definition)} used on line {line + 1}");
+                    if (definition is IFieldSymbol field) NoteType(field.Type, Scores.ScopeTypeMemberSource - site.Decay(field, line) - 0.03, $"the type of field '{field.Name}'");
+                    if (definition is IPropertySymbol property) NoteType(property.Type, Scores.ScopeTypeMemberSource - site.Decay(property, line) - 0.05, $"the type of property '{property.Name}'");
+                    if (definition is IMethodSymbol method && method.MethodKind != MethodKind.Constructor) NoteType(method.ReturnType, Scores.ScopeTypeMemberSource - site.Decay(method, line) - 0.08, $"the return type of '{method.Name}'");
+                    break;
+            }
+        }
+
+        // Members of the types the code near the caret works with: the likely next member accesses.
+        foreach (var (type, (score, why)) in scopeTypes.OrderByDescending(t => t.Value.Score).Take(MaxScopeTypes))
+        {
+            if (type.SpecialType != SpecialType.None || type.TypeKind is TypeKind.Error or TypeKind.Delegate) continue;
+            var fromSource = IsFromSource(type);
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                if (site.IsVisible(type)) continue;
+                var (file, span) = site.SourceOf(type);
+                items.Add(new ContextItem(ContextItemKinds.TypeMember, SymbolSignatures.EnumDeclaration(type), file, span, why,
+                    Math.Round(fromSource ? score : Scores.ScopeTypeMemberMetadata, 4), false), "enum\u0000" + KeyOf(type));
+                continue;
+            }
+            var memberScore = fromSource ? score : Scores.ScopeTypeMemberMetadata;
+            var index = 0;
+            foreach (var member in SymbolSignatures.OutlineMembers(type))
+            {
+                if (member.DeclaredAccessibility == Accessibility.Private && !SymbolEqualityComparer.Default.Equals(member.ContainingType, model.GetEnclosingSymbol(site.Offset, ct)?.ContainingType)) continue;
+                if (!fromSource && member.DeclaredAccessibility != Accessibility.Public) continue;
+                if (!model.IsAccessible(site.Offset, member)) continue;
+                AddMember(site, items, ContextItemKinds.TypeMember, member, memberScore - 0.002 * index, $"member of {type.Name}, {why}");
+                if (++index == MaxMembersPerType) break;
+            }
+        }
+    }
+
+    private static IEnumerable<INamedTypeSymbol> Unwrap(ITypeSymbol? type)
+    {
+        switch (type)
+        {
+            case IArrayTypeSymbol array:
+                foreach (var element in Unwrap(array.ElementType)) yield return element;
+                break;
+            case INamedTypeSymbol named:
+                if (named.IsTupleType)
+                {
+                    foreach (var element in named.TupleElements.SelectMany(e => Unwrap(e.Type))) yield return element;
+                    break;
+                }
+                if (!named.IsGenericType || IsFromSource(named)) yield return (INamedTypeSymbol)named.OriginalDefinition;
+                foreach (var argument in named.TypeArguments.SelectMany(Unwrap)) yield return argument;
+                break;
+        }
+    }
+
+    private static string Describe(ISymbol symbol) => symbol switch
+    {
+        IMethodSymbol => "method",
+        IPropertySymbol => "property",
+        IFieldSymbol => "field",
+        IEventSymbol => "event",
+        _ => symbol.Kind.ToString().ToLowerInvariant(),
+    };
+
+    // ---- the enclosing type's outline -------------------------------------------------------------------------
+
+    private static void AddEnclosingTypeOutline(Site site, ItemList items)
+    {
+        var typeSyntax = site.LeftToken.Parent?.AncestorsAndSelf().OfType<BaseTypeDeclarationSyntax>().FirstOrDefault();
+        if (typeSyntax is null || site.Model.GetDeclaredSymbol(typeSyntax, site.CancellationToken) is not INamedTypeSymbol type) return;
+        var index = 0;
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            foreach (var member in SymbolSignatures.OutlineMembers(current))
+            {
+                if (site.IsVisible(member)) continue;
+                var partial = member.Locations.Any(l => l.SourceTree != site.Root.SyntaxTree);
+                var why = partial ? $"member of {current.Name} declared in another part of the partial type" : $"member of {current.Name} (the enclosing type) outside the visible window";
+                AddMember(site, items, ContextItemKinds.TypeOutline, member, Scores.TypeOutline - 0.001 * index, why);
+                if (++index == MaxOutlineMembers) return;
+            }
+            // Inherited members of source base types: what `this.`/base calls can use.
+            if (current.BaseType is { } baseType && IsFromSource(baseType))
+            {
+                foreach (var member in SymbolSignatures.OutlineMembers(baseType))
+                {
+                    if (member.DeclaredAccessibility == Accessibility.Private || member is IMethodSymbol { MethodKind: MethodKind.Constructor }) continue;
+                    AddMember(site, items, ContextItemKinds.TypeOutline, member, Scores.TypeOutline - 0.05 - 0.001 * index, $"inherited by {current.Name} from {baseType.Name}");
+                    if (++index == MaxOutlineMembers) return;
+                }
+            }
+        }
+    }
+
+    // ---- usings and namespace -----------------------------------------------------------------------------------
+
+    private static void AddUsings(Site site, ItemList items)
+    {
+        var root = site.Root;
+        var usings = root.Usings.Select(u => u.ToString().Trim()).ToList();
+        var ns = root.Members.OfType<BaseNamespaceDeclarationSyntax>().FirstOrDefault();
+        var firstSpan = root.Usings.Count > 0 ? root.Usings[0].Span : ns?.Span;
+        if (firstSpan is null || site.Visible.Contains(firstSpan.Value.Start)) return;
+        if (ns is not null) usings.Add($"namespace {ns.Name};");
+        items.Add(new ContextItem(ContextItemKinds.Usings, string.Join("\n", usings), site.Document.FilePath, firstSpan,
+            "the file's usings and namespace are above the visible window", Scores.Usings, false));
+    }
+}
