@@ -103,6 +103,12 @@ public sealed class SemanticContextBuilder
 
         public int CaretLine { get; } = text.Lines.GetLineFromPosition(offset).LineNumber;
 
+        /// <summary>
+        /// Where to ask the binder about scope: inside the token left of the caret. At the very end of an unfinished
+        /// statement the caret is past every node's span, where only the outermost scope is visible.
+        /// </summary>
+        public int LookupPosition => Math.Max(0, Math.Min(Offset, LeftToken.Span.End - 1));
+
         public string? SolutionDirectory { get; } =
             document.Project.Solution.FilePath is { } sln ? Path.GetDirectoryName(sln) :
             document.Project.FilePath is { } proj ? Path.GetDirectoryName(Path.GetDirectoryName(proj)) : null;
@@ -181,12 +187,14 @@ public sealed class SemanticContextBuilder
 
     private static void AddMember(Site site, ItemList items, string kind, ISymbol member, double score, string why)
     {
+        // Constructed members render with their type arguments (List<int>.Add(int item)); the definition says where it lives.
         var definition = member is IMethodSymbol { ReducedFrom: { } reduced } ? reduced : member.OriginalDefinition;
+        var shown = member is IMethodSymbol { ReducedFrom: not null } ? definition : member;
         if (site.IsVisible(definition)) return;
         var (file, span) = site.SourceOf(definition);
-        var group = definition.ContainingType is { } type ? site.GroupOf(type) : null;
-        items.Add(new ContextItem(kind, SymbolSignatures.MemberWithSummary(definition), file, span, why, Math.Round(score, 4), false) { Group = group },
-            KeyOf(definition));
+        var group = shown.ContainingType is { } type ? site.GroupOf(type) : null;
+        items.Add(new ContextItem(kind, SymbolSignatures.MemberWithSummary(shown), file, span, why, Math.Round(score, 4), false) { Group = group },
+            KeyOf(shown));
     }
 
     private static bool IsFromSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
@@ -214,6 +222,15 @@ public sealed class SemanticContextBuilder
         var model = site.Model;
         var ct = site.CancellationToken;
         var receiverSymbol = model.GetSymbolInfo(receiver, ct).Symbol;
+        ITypeSymbol? speculativeType = null;
+        if (receiverSymbol is null && receiver is NameSyntax && receiver.Parent is QualifiedNameSyntax)
+        {
+            // `order.` followed by `var x = 1;` parses as the declaration `order.var x = 1;`: the receiver sits in a
+            // type position where it cannot bind. Bind its text as an expression at the same place instead.
+            var asExpression = SyntaxFactory.ParseExpression(receiver.ToString());
+            receiverSymbol = model.GetSpeculativeSymbolInfo(receiver.SpanStart, asExpression, SpeculativeBindingOption.BindAsExpression).Symbol;
+            speculativeType = model.GetSpeculativeTypeInfo(receiver.SpanStart, asExpression, SpeculativeBindingOption.BindAsExpression).Type;
+        }
         ITypeSymbol? type;
         bool isStatic;
         if (receiverSymbol is INamespaceSymbol ns)
@@ -226,19 +243,19 @@ public sealed class SemanticContextBuilder
             }
             return;
         }
-        if (receiverSymbol is INamedTypeSymbol named && receiver is not InvocationExpressionSyntax && IsTypeName(receiver, model, ct))
+        if (receiverSymbol is INamedTypeSymbol named && receiver is not InvocationExpressionSyntax && (speculativeType is null || IsTypeName(receiver, model, ct)))
         {
             type = named;
             isStatic = true;
         }
         else
         {
-            type = model.GetTypeInfo(receiver, ct).Type;
+            type = speculativeType ?? model.GetTypeInfo(receiver, ct).Type;
             isStatic = false;
         }
         if (type is null or IErrorTypeSymbol) return;
 
-        var candidates = model.LookupSymbols(site.Offset, type, name: null, includeReducedExtensionMethods: !isStatic);
+        var candidates = model.LookupSymbols(site.LookupPosition, type, name: null, includeReducedExtensionMethods: !isStatic);
         var ranked = new List<(ISymbol Member, double Score, string Why)>();
         foreach (var member in candidates)
         {
@@ -369,7 +386,7 @@ public sealed class SemanticContextBuilder
 
     private static void AddLocals(Site site, ItemList items)
     {
-        var symbols = site.Model.LookupSymbols(site.Offset);
+        var symbols = site.Model.LookupSymbols(site.LookupPosition);
         var declared = new List<string>();
         foreach (var symbol in symbols)
         {
@@ -383,6 +400,7 @@ public sealed class SemanticContextBuilder
             if (symbol is not (ILocalSymbol or IParameterSymbol or IRangeVariableSymbol)) continue;
             // A local declared after the caret in the same block is "in scope" for the binder but not usable yet.
             if (isLocal && symbol.Locations.FirstOrDefault() is { IsInSource: true } at && at.SourceTree == site.Root.SyntaxTree && at.SourceSpan.Start >= site.Offset) continue;
+            if (type is not null && symbol is ILocalSymbol && IsDeclaredWithVar(symbol)) type = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
             var typeText = type is null or IErrorTypeSymbol ? "var" : type.ToDisplayString(SymbolSignatures.TypeFormat);
             declared.Add($"{typeText} {symbol.Name}");
         }
@@ -391,6 +409,11 @@ public sealed class SemanticContextBuilder
         items.Add(new ContextItem(ContextItemKinds.Locals, "In scope: " + string.Join(", ", declared.Distinct()) + ";", site.Document.FilePath, null,
             "locals and parameters usable at the caret, with their types (var resolved)", Scores.Locals, false));
     }
+
+    /// <summary>`var x = ...` infers a nullable type for reference types; the value is not null, so show it without '?'.</summary>
+    private static bool IsDeclaredWithVar(ISymbol local) =>
+        local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type.IsVar: true } } or
+            SingleVariableDesignationSyntax { Parent: DeclarationExpressionSyntax { Type.IsVar: true } };
 
     // ---- symbols referenced in the enclosing member, and the types of what is in scope ----------------------------
 
@@ -402,7 +425,7 @@ public sealed class SemanticContextBuilder
         if (scope is null)
         {
             // Top-level statements or a broken member: the global statements (or statements) near the caret.
-            scope = site.LeftToken.Parent?.AncestorsAndSelf().FirstOrDefault(n => n is GlobalStatementSyntax or BlockSyntax or CompilationUnitSyntax);
+            scope = site.LeftToken.Parent?.AncestorsAndSelf().FirstOrDefault(n => n is BlockSyntax or CompilationUnitSyntax);
         }
         if (scope is null) return;
         var window = TextSpan.FromBounds(

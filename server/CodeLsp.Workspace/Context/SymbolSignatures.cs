@@ -37,6 +37,12 @@ internal static class SymbolSignatures
         miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers |
                               SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+    /// <summary>The name a type declaration writes: no containing types, no namespace.</summary>
+    private static readonly SymbolDisplayFormat DeclarationNameFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameOnly,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters | SymbolDisplayGenericsOptions.IncludeVariance,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
     private static readonly ConditionalWeakTable<ISymbol, string> Signatures = new();
     private static readonly ConditionalWeakTable<ISymbol, string> Summaries = new();
 
@@ -70,7 +76,7 @@ internal static class SymbolSignatures
             TypeKind.Enum => "enum ",
             _ => "class ",
         });
-        text.Append(type.ToDisplayString(TypeFormat));
+        text.Append(type.ToDisplayString(DeclarationNameFormat));
         if (type.IsRecord && PrimaryConstructor(type) is { } primary)
         {
             text.Append('(').Append(string.Join(", ", primary.Parameters.Select(p => $"{p.Type.ToDisplayString(TypeFormat)} {p.Name}"))).Append(')');
@@ -189,7 +195,9 @@ internal static class SymbolSignatures
                         var paren = name.IndexOf('(');
                         if (paren >= 0) name = name[..paren];
                         var dot = name.LastIndexOf('.');
-                        text.Append(dot >= 0 ? name[(dot + 1)..] : name);
+                        if (dot >= 0) name = name[(dot + 1)..];
+                        var tick = name.IndexOf('`');
+                        text.Append(tick >= 0 ? name[..tick] : name);
                     }
                 }
                 i += close;
