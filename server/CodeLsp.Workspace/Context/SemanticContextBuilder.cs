@@ -21,8 +21,11 @@ public sealed class SemanticContextBuilder
         public const double ReceiverMemberSource = 0.95;
         public const double ReceiverInheritedSource = 0.90;
         public const double ReceiverExtensionSource = 0.85;
-        public const double ReceiverMemberMetadata = 0.50;
-        public const double ReceiverExtensionMetadata = 0.30;
+        public const double ReceiverInheritedMetadata = 0.72;
+        public const double ReceiverMemberMetadata = 0.78;
+        public const double ReceiverExtensionMetadata = 0.45;
+        public const double ChainedMember = 0.60;
+        public const double OverloadAfterDot = 0.74;
         public const double TypedPrefixBonus = 0.10;
         public const double TypedPrefixMismatch = -0.35;
         public const double EnclosingMember = 0.92;
@@ -41,6 +44,10 @@ public sealed class SemanticContextBuilder
     private const int MaxMembersPerType = 24;
     private const int MaxOutlineMembers = 40;
     private const int MaxScopeTypes = 12;
+    private const int MaxChainedTypes = 6;
+
+    /// <summary>Benchmark hook: called after each collection phase with its wall time.</summary>
+    internal static Action<string, TimeSpan>? PhaseObserver { get; set; }
 
     private readonly Func<IReadOnlyList<RecentDocument>>? _recentDocuments;
     private readonly SimilarSnippetProvider _snippets = new();
@@ -66,23 +73,41 @@ public sealed class SemanticContextBuilder
         var text = await document.GetTextAsync(ct).ConfigureAwait(false);
         offset = Math.Clamp(offset, 0, text.Length);
         var items = new ItemList();
-        if (document.SupportsSemanticModel &&
-            await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is CompilationUnitSyntax root &&
-            await document.GetSemanticModelAsync(ct).ConfigureAwait(false) is { } model)
+        var phases = PhaseObserver;
+        var clock = phases is null ? null : Stopwatch.StartNew();
+        void Phase(string name)
         {
-            var site = new Site(document, text, root, model, offset, request.ResolveVisibleSpan(text, offset), ct);
-            AddReceiverMembers(site, items);
-            AddOverloads(site, items);
-            AddEnclosingMember(site, items);
-            AddLocals(site, items);
-            AddReferencedAndScopeTypes(site, items);
-            AddEnclosingTypeOutline(site, items);
-            AddUsings(site, items);
+            if (clock is null) return;
+            phases!(name, clock.Elapsed);
+            clock.Restart();
+        }
+        if (document.SupportsSemanticModel &&
+            await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is CompilationUnitSyntax root)
+        {
+            Phase("parse");
+            if (await document.GetSemanticModelAsync(ct).ConfigureAwait(false) is { } model)
+            {
+                Phase("semantic model");
+                var site = new Site(document, text, root, model, offset, request.ResolveVisibleSpan(text, offset), ct);
+                var afterDot = AddReceiverMembers(site, items);
+                Phase("receiver members");
+                AddOverloads(site, items, afterDot ? Scores.OverloadAfterDot : Scores.Overload);
+                Phase("overloads");
+                AddEnclosingMember(site, items);
+                AddLocals(site, items);
+                Phase("locals");
+                AddReferencedAndScopeTypes(site, items);
+                Phase("referenced + scope types");
+                AddEnclosingTypeOutline(site, items);
+                AddUsings(site, items);
+                Phase("outline + usings");
+            }
         }
         if (_recentDocuments?.Invoke() is { Count: > 0 } recent)
         {
             foreach (var snippet in _snippets.Find(text, offset, recent, document.FilePath, Scores.SimilarSnippetScale))
                 items.Add(snippet);
+            Phase("snippets");
         }
         return items.ToList();
     }
@@ -148,8 +173,7 @@ public sealed class SemanticContextBuilder
             var header = SymbolSignatures.TypeHeader(type.OriginalDefinition);
             for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
                 header = $"{SymbolSignatures.TypeHeader(outer.OriginalDefinition)} {{ {header}";
-            var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? $"namespace {n.ToDisplayString()}: " : "";
-            return $"{ns}{DisplayPath(file)}\n{header}";
+            return $"{DisplayPath(file)}\n{header}";
         }
 
         public double Decay(ISymbol symbol, int referenceLine)
@@ -193,15 +217,17 @@ public sealed class SemanticContextBuilder
         if (site.IsVisible(definition)) return;
         var (file, span) = site.SourceOf(definition);
         var group = shown.ContainingType is { } type ? site.GroupOf(type) : null;
-        items.Add(new ContextItem(kind, SymbolSignatures.MemberWithSummary(shown), file, span, why, Math.Round(score, 4), false) { Group = group },
-            KeyOf(shown));
+        // The model has read the framework's docs; a summary earns its tokens only for the solution's own members.
+        var text = IsFromSource(definition) ? SymbolSignatures.MemberWithSummary(shown) : SymbolSignatures.Member(shown);
+        items.Add(new ContextItem(kind, text, file, span, why, Math.Round(score, 4), false) { Group = group }, KeyOf(shown));
     }
 
     private static bool IsFromSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
 
     // ---- after `expr.`: the receiver's members ------------------------------------------------------------------
 
-    private static void AddReceiverMembers(Site site, ItemList items)
+    /// <returns>Whether the caret is after a member access dot.</returns>
+    private static bool AddReceiverMembers(Site site, ItemList items)
     {
         var token = site.LeftToken;
         var typedPrefix = "";
@@ -210,7 +236,7 @@ public sealed class SemanticContextBuilder
             typedPrefix = token.ValueText;
             token = token.GetPreviousToken();
         }
-        if (!token.IsKind(SyntaxKind.DotToken) && !token.IsKind(SyntaxKind.MinusGreaterThanToken)) return;
+        if (!token.IsKind(SyntaxKind.DotToken) && !token.IsKind(SyntaxKind.MinusGreaterThanToken)) return false;
         var receiver = token.Parent switch
         {
             MemberAccessExpressionSyntax access => access.Expression,
@@ -218,7 +244,7 @@ public sealed class SemanticContextBuilder
             MemberBindingExpressionSyntax binding => binding.FirstAncestorOrSelf<ConditionalAccessExpressionSyntax>()?.Expression,
             _ => null,
         };
-        if (receiver is null) return;
+        if (receiver is null) return false;
         var model = site.Model;
         var ct = site.CancellationToken;
         var receiverSymbol = model.GetSymbolInfo(receiver, ct).Symbol;
@@ -241,7 +267,7 @@ public sealed class SemanticContextBuilder
                 AddMember(site, items, ContextItemKinds.ReceiverMember, member, (IsFromSource(member) ? Scores.ReceiverMemberSource : Scores.ReceiverMemberMetadata) + PrefixScore(member.Name, typedPrefix),
                     $"a type in namespace {ns.ToDisplayString()}, after '{receiver}.'");
             }
-            return;
+            return true;
         }
         if (receiverSymbol is INamedTypeSymbol named && receiver is not InvocationExpressionSyntax && (speculativeType is null || IsTypeName(receiver, model, ct)))
         {
@@ -253,42 +279,53 @@ public sealed class SemanticContextBuilder
             type = speculativeType ?? model.GetTypeInfo(receiver, ct).Type;
             isStatic = false;
         }
-        if (type is null or IErrorTypeSymbol) return;
+        if (type is null or IErrorTypeSymbol) return true;
 
-        var candidates = model.LookupSymbols(site.LookupPosition, type, name: null, includeReducedExtensionMethods: !isStatic);
+        var typeName = type.ToDisplayString(SymbolSignatures.TypeFormat);
         var ranked = new List<(ISymbol Member, double Score, string Why)>();
-        foreach (var member in candidates)
+        foreach (var (member, inherited) in MemberLookup.Members(type))
         {
-            if (member.IsImplicitlyDeclared && member is not IFieldSymbol { ContainingType.TypeKind: TypeKind.Enum }) continue;
-            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor or MethodKind.UserDefinedOperator or MethodKind.Conversion }) continue;
-            if (member.ContainingType?.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum) continue;
-            var isExtension = member is IMethodSymbol { MethodKind: MethodKind.ReducedExtension };
-            if (!isExtension && member.IsStatic != isStatic && member is not INamedTypeSymbol) continue;
-            if (isStatic && member is INamedTypeSymbol && member.ContainingType is null) continue;
-            var definition = member is IMethodSymbol { ReducedFrom: { } reduced } ? reduced : member;
-            var fromSource = IsFromSource(definition);
-            var inherited = !isExtension && !SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, type.OriginalDefinition);
-            double score;
-            string why;
-            if (isExtension)
-            {
-                score = fromSource ? Scores.ReceiverExtensionSource : Scores.ReceiverExtensionMetadata;
-                why = $"extension method in scope for {type.ToDisplayString(SymbolSignatures.TypeFormat)}, after '{receiver}.'";
-            }
-            else if (inherited)
-            {
-                score = fromSource ? Scores.ReceiverInheritedSource : Scores.ReceiverMemberMetadata;
-                why = $"member of {type.ToDisplayString(SymbolSignatures.TypeFormat)} inherited from {member.ContainingType?.ToDisplayString(SymbolSignatures.TypeFormat)}, after '{receiver}.'";
-            }
-            else
-            {
-                score = fromSource ? Scores.ReceiverMemberSource : Scores.ReceiverMemberMetadata;
-                why = $"member of {type.ToDisplayString(SymbolSignatures.TypeFormat)}, the type of '{receiver}'";
-            }
+            if (member is INamedTypeSymbol ? !isStatic : member.IsStatic != isStatic) continue;
+            if (!model.IsAccessible(site.Offset, member)) continue;
+            var fromSource = IsFromSource(member);
+            var score = inherited
+                ? (fromSource ? Scores.ReceiverInheritedSource : Scores.ReceiverInheritedMetadata)
+                : (fromSource ? Scores.ReceiverMemberSource : Scores.ReceiverMemberMetadata);
+            var why = inherited
+                ? $"member of {typeName} inherited from {member.ContainingType?.ToDisplayString(SymbolSignatures.TypeFormat)}, after '{receiver}.'"
+                : $"member of {typeName}, the type of '{receiver}'";
             ranked.Add((member, score + PrefixScore(member.Name, typedPrefix), why));
         }
+        if (!isStatic)
+        {
+            foreach (var (reduced, fromSource) in MemberLookup.ExtensionMethods(model, site.LookupPosition, type))
+            {
+                ranked.Add((reduced, (fromSource ? Scores.ReceiverExtensionSource : Scores.ReceiverExtensionMetadata) + PrefixScore(reduced.Name, typedPrefix),
+                    $"extension method in scope for {typeName}, after '{receiver}.'"));
+            }
+        }
+        var chained = 0;
         foreach (var (member, score, why) in ranked.OrderByDescending(r => r.Score).Take(MaxReceiverMembers))
+        {
             AddMember(site, items, ContextItemKinds.ReceiverMember, member, score, why);
+            // One step further: `services.Customers.` is often what comes next, so the members of the receiver's
+            // source-declared properties and fields come along, below the receiver's own.
+            if (chained < MaxChainedTypes && member is IPropertySymbol or IFieldSymbol && IsFromSource(member) &&
+                (member is IPropertySymbol p ? p.Type : ((IFieldSymbol)member).Type) is INamedTypeSymbol { TypeKind: not TypeKind.Enum } memberType &&
+                IsFromSource(memberType) && !SymbolEqualityComparer.Default.Equals(memberType, type))
+            {
+                chained++;
+                var index = 0;
+                foreach (var (next, _) in MemberLookup.Members(memberType))
+                {
+                    if (next.IsStatic || next is INamedTypeSymbol || !model.IsAccessible(site.Offset, next)) continue;
+                    AddMember(site, items, ContextItemKinds.ReceiverMember, next, Scores.ChainedMember - 0.002 * index,
+                        $"member of {memberType.Name}, the type of {receiver}.{member.Name}");
+                    if (++index == MaxMembersPerType) break;
+                }
+            }
+        }
+        return true;
     }
 
     private static bool IsTypeName(ExpressionSyntax receiver, SemanticModel model, CancellationToken ct)
@@ -308,7 +345,7 @@ public sealed class SemanticContextBuilder
 
     // ---- inside a call's argument list: the overloads --------------------------------------------------------------
 
-    private static void AddOverloads(Site site, ItemList items)
+    private static void AddOverloads(Site site, ItemList items, double topScore)
     {
         var model = site.Model;
         var ct = site.CancellationToken;
@@ -357,7 +394,7 @@ public sealed class SemanticContextBuilder
                 var group = definition.ContainingType is { } type ? site.GroupOf(type) : null;
                 var why = $"{(isChosen ? "the overload that binds" : "an overload")} of {callee}(...), whose arguments are being typed";
                 items.Add(new ContextItem(ContextItemKinds.Overload, SymbolSignatures.MemberWithSummary(definition), file, span, why,
-                    Scores.Overload - 0.01 * index++ + (isChosen ? 0.005 : 0), false) { Group = group }, KeyOf(definition));
+                    topScore - 0.01 * index++ + (isChosen ? 0.005 : 0), false) { Group = group }, KeyOf(definition));
             }
             return; // the innermost call only
         }
@@ -386,26 +423,20 @@ public sealed class SemanticContextBuilder
 
     private static void AddLocals(Site site, ItemList items)
     {
-        var symbols = site.Model.LookupSymbols(site.LookupPosition);
         var declared = new List<string>();
-        foreach (var symbol in symbols)
+        foreach (var symbol in MemberLookup.LocalsInScope(site.Model, site.LeftToken, site.Offset, site.CancellationToken))
         {
-            var (type, isLocal) = symbol switch
+            var type = symbol switch
             {
-                ILocalSymbol local => (local.Type, true),
-                IParameterSymbol parameter => (parameter.Type, false),
-                IRangeVariableSymbol => (null, true),
-                _ => ((ITypeSymbol?)null, false),
+                ILocalSymbol local => local.Type,
+                IParameterSymbol parameter => parameter.Type,
+                _ => null,
             };
-            if (symbol is not (ILocalSymbol or IParameterSymbol or IRangeVariableSymbol)) continue;
-            // A local declared after the caret in the same block is "in scope" for the binder but not usable yet.
-            if (isLocal && symbol.Locations.FirstOrDefault() is { IsInSource: true } at && at.SourceTree == site.Root.SyntaxTree && at.SourceSpan.Start >= site.Offset) continue;
             if (type is not null && symbol is ILocalSymbol && IsDeclaredWithVar(symbol)) type = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
             var typeText = type is null or IErrorTypeSymbol ? "var" : type.ToDisplayString(SymbolSignatures.TypeFormat);
             declared.Add($"{typeText} {symbol.Name}");
         }
         if (declared.Count == 0) return;
-        declared.Reverse(); // LookupSymbols lists the innermost scope first; declaration order reads better
         items.Add(new ContextItem(ContextItemKinds.Locals, "In scope: " + string.Join(", ", declared.Distinct()) + ";", site.Document.FilePath, null,
             "locals and parameters usable at the caret, with their types (var resolved)", Scores.Locals, false));
     }
@@ -500,8 +531,10 @@ public sealed class SemanticContextBuilder
             }
             var memberScore = fromSource ? score : Scores.ScopeTypeMemberMetadata;
             var index = 0;
-            foreach (var member in SymbolSignatures.OutlineMembers(type))
+            var members = fromSource ? MemberLookup.Members(type).Select(m => m.Member) : SymbolSignatures.OutlineMembers(type);
+            foreach (var member in members)
             {
+                if (member is INamedTypeSymbol) continue;
                 if (member.DeclaredAccessibility == Accessibility.Private && !SymbolEqualityComparer.Default.Equals(member.ContainingType, model.GetEnclosingSymbol(site.Offset, ct)?.ContainingType)) continue;
                 if (!fromSource && member.DeclaredAccessibility != Accessibility.Public) continue;
                 if (!model.IsAccessible(site.Offset, member)) continue;
