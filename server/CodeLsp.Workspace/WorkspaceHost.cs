@@ -138,10 +138,24 @@ public sealed class WorkspaceHost : IDisposable
             _logger.Error(e, "Loading {Target} failed", target[0]);
         }
 
-        var csharpProjects = loaded?.Projects.Count(p => p.Language == LanguageNames.CSharp) ?? 0;
         List<string> allDiagnostics;
         List<string> allFailures;
         lock (diagnostics) { allDiagnostics = [.. diagnostics]; allFailures = [.. failures]; }
+
+        // MSBuildWorkspace keeps a failed project as an empty shell: drop it, and give its files an ad-hoc project
+        // (framework references plus the projects that did load) so they still get context.
+        var failedProjects = loaded?.Projects.Where(p => p.DocumentIds.Count == 0 && p.FilePath is { } file &&
+            (allFailures.Any(f => f.Contains(file, StringComparison.Ordinal)) || p.Language == LanguageNames.CSharp)).ToList() ?? [];
+        foreach (var failed in failedProjects) loaded = loaded!.RemoveProject(failed.Id);
+        var csharpProjects = loaded?.Projects.Count(p => p.Language == LanguageNames.CSharp) ?? 0;
+        if (loaded is not null && csharpProjects > 0)
+        {
+            foreach (var failed in failedProjects)
+            {
+                var directory = Path.GetDirectoryName(failed.FilePath)!;
+                loaded = AdHocProject.AddFolderProject(loaded, directory, failed.Name + " (ad hoc)", withProjectReferences: true);
+            }
+        }
         if (loaded is null || csharpProjects == 0)
         {
             workspace.Dispose();
@@ -156,9 +170,9 @@ public sealed class WorkspaceHost : IDisposable
         if (allFailures.Count > 0)
         {
             partial = $"CodeLsp loaded {csharpProjects} project(s), but {allFailures.Count} problem(s) were reported: {FirstLine(allFailures[0])}" +
-                      (allFailures.Count > 1 ? $" (and {allFailures.Count - 1} more)" : "") + ". Files of projects that failed get current-file context only; see the log.";
+                      (allFailures.Count > 1 ? $" (and {allFailures.Count - 1} more)" : "") + ". Files of projects that failed are read without their project settings; see the log.";
         }
-        Publish(loaded, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded), clock.Elapsed, allDiagnostics, partial), workspace);
+        Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);
     }
 
     /// <summary>The open text overlaid on the current snapshot (or on the miscellaneous project when no project has the file).</summary>

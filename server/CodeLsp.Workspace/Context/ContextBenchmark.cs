@@ -142,8 +142,10 @@ public static class ContextBenchmark
                 var text = await document.GetTextAsync(ct).ConfigureAwait(false);
                 var request = new ContextRequest(ContextRequest.WindowAround(text, site.Offset, options.PrefixLines, options.SuffixLines));
                 var cpu = Cpu();
+                if (options.ShowMisses > 0 && pass == 1) SemanticContextBuilder.PhaseObserver = (phase, time) => phaseTotals["warm: " + phase] = phaseTotals.GetValueOrDefault("warm: " + phase) + time.TotalMilliseconds;
                 var clock = Stopwatch.StartNew();
                 await builder.BuildAsync(document, site.Offset, ContextBudget.Estimated(maxBudget), request, ct).ConfigureAwait(false);
+                SemanticContextBuilder.PhaseObserver = null;
                 if (pass == 1)
                 {
                     warm.Add(clock.Elapsed.TotalMilliseconds);
@@ -171,7 +173,7 @@ public static class ContextBenchmark
             var uri = new Uri(site.Path);
             var tabs = OpenTabs(solution, original, options.OpenTabs);
             var semantic = new SemanticContextBuilder(() => tabs);
-            if (options.ShowMisses > 0) SemanticContextBuilder.PhaseObserver = (phase, time) => phaseTotals[phase] = phaseTotals.GetValueOrDefault(phase) + time.TotalMilliseconds;
+            if (options.ShowMisses > 0) SemanticContextBuilder.PhaseObserver = (phase, time) => phaseTotals["edit: " + phase] = phaseTotals.GetValueOrDefault("edit: " + phase) + time.TotalMilliseconds;
             var cpuBefore = Cpu();
             var clock = Stopwatch.StartNew();
             var edited = host.GetDocument(uri, editedText);
@@ -221,8 +223,8 @@ public static class ContextBenchmark
         await WriteAsync(report, output, total.Elapsed).ConfigureAwait(false);
         if (options.ShowMisses > 0)
         {
-            await output.WriteLineAsync("Time per phase (after an edit, total over all sites):").ConfigureAwait(false);
-            foreach (var (phase, ms) in phaseTotals.OrderByDescending(p => p.Value))
+            await output.WriteLineAsync("Time per phase (total over all sites):").ConfigureAwait(false);
+            foreach (var (phase, ms) in phaseTotals.OrderBy(p => p.Key, StringComparer.Ordinal))
                 await output.WriteLineAsync(Invariant($"  {phase,-26} {ms,9:F0} ms")).ConfigureAwait(false);
             await output.WriteLineAsync($"Recall misses at {options.Budgets.Min()} tokens (first {misses.Count}):").ConfigureAwait(false);
             foreach (var miss in misses) await output.WriteLineAsync("  " + miss).ConfigureAwait(false);

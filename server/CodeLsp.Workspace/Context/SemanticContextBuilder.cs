@@ -166,8 +166,21 @@ public sealed class SemanticContextBuilder
             return Path.GetFileName(file);
         }
 
+        private readonly Dictionary<INamedTypeSymbol, string> _groups = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The symbol the caret is in (a method, property, or the type), for accessibility decisions.</summary>
+        public ISymbol? EnclosingSymbol => _enclosing ??= Model.GetEnclosingSymbol(LookupPosition, CancellationToken);
+
+        private ISymbol? _enclosing;
+
         /// <summary>The group header of a type: where it is declared, then its declaration header.</summary>
         public string GroupOf(INamedTypeSymbol type)
+        {
+            if (!_groups.TryGetValue(type, out var group)) _groups[type] = group = RenderGroup(type);
+            return group;
+        }
+
+        private string RenderGroup(INamedTypeSymbol type)
         {
             var (file, _) = SourceOf(type);
             var header = SymbolSignatures.TypeHeader(type.OriginalDefinition);
@@ -207,7 +220,8 @@ public sealed class SemanticContextBuilder
         public List<ContextItem> ToList() => _items;
     }
 
-    private static string KeyOf(ISymbol symbol) => "sym\u0000" + SymbolSignatures.Member(symbol.OriginalDefinition) + "\u0000" + symbol.ContainingType?.ToDisplayString();
+    private static string KeyOf(ISymbol symbol) =>
+        "sym\u0000" + SymbolSignatures.Member(symbol) + "\u0000" + (symbol.ContainingType is { } type ? SymbolSignatures.TypeHeader(type) : "");
 
     private static void AddMember(Site site, ItemList items, string kind, ISymbol member, double score, string why)
     {
@@ -535,7 +549,7 @@ public sealed class SemanticContextBuilder
             foreach (var member in members)
             {
                 if (member is INamedTypeSymbol) continue;
-                if (member.DeclaredAccessibility == Accessibility.Private && !SymbolEqualityComparer.Default.Equals(member.ContainingType, model.GetEnclosingSymbol(site.Offset, ct)?.ContainingType)) continue;
+                if (member.DeclaredAccessibility == Accessibility.Private && !SymbolEqualityComparer.Default.Equals(member.ContainingType, site.EnclosingSymbol?.ContainingType)) continue;
                 if (!fromSource && member.DeclaredAccessibility != Accessibility.Public) continue;
                 if (!model.IsAccessible(site.Offset, member)) continue;
                 AddMember(site, items, ContextItemKinds.TypeMember, member, memberScore - 0.002 * index, $"member of {type.Name}, {why}");

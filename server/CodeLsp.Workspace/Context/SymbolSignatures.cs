@@ -59,7 +59,11 @@ internal static class SymbolSignatures
         return summary.Length == 0 ? Member(symbol) : $"{Member(symbol)} // {summary}";
     }
 
-    public static string TypeHeader(INamedTypeSymbol type)
+    private static readonly ConditionalWeakTable<ISymbol, string> Headers = new();
+
+    public static string TypeHeader(INamedTypeSymbol type) => Headers.GetValue(type, static t => RenderTypeHeader((INamedTypeSymbol)t));
+
+    private static string RenderTypeHeader(INamedTypeSymbol type)
     {
         if (type.TypeKind == TypeKind.Delegate) return Member(type);
         var text = new StringBuilder();

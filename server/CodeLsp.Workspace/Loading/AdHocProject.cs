@@ -24,18 +24,24 @@ internal static class AdHocProject
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Preview);
 
-    /// <summary>A project of every .cs file under the folder (build outputs and VCS folders skipped).</summary>
-    public static Solution AddFolderProject(Solution solution, string folder, string name)
+    /// <summary>
+    /// A project of every .cs file under the folder (build outputs and VCS folders skipped) that no project of the
+    /// solution has; with <paramref name="withProjectReferences"/>, it references the solution's C# projects.
+    /// </summary>
+    public static Solution AddFolderProject(Solution solution, string folder, string name, bool withProjectReferences = false)
     {
         var id = ProjectId.CreateNewId(name);
-        var documents = EnumerateSourceFiles(folder).Take(MaxFiles)
+        var references = withProjectReferences
+            ? solution.Projects.Where(p => p.Language == LanguageNames.CSharp).Select(p => new ProjectReference(p.Id)).ToList()
+            : [];
+        var documents = EnumerateSourceFiles(folder).Where(path => solution.GetDocumentIdsWithFilePath(path).IsEmpty).Take(MaxFiles)
             .Select(path => DocumentInfo.Create(DocumentId.CreateNewId(id, path), Path.GetFileName(path),
                 loader: new FileTextLoader(path, defaultEncoding: null), filePath: path))
             .Append(GlobalUsingsDocument(id, folder))
             .ToList();
         return solution.AddProject(ProjectInfo.Create(id, VersionStamp.Create(), name, name, LanguageNames.CSharp,
             filePath: Path.Combine(folder, name + ".csproj"), compilationOptions: CompilationOptions, parseOptions: ParseOptions,
-            documents: documents, metadataReferences: FrameworkReferences.All));
+            documents: documents, projectReferences: references, metadataReferences: FrameworkReferences.All));
     }
 
     /// <summary>The miscellaneous project, referencing every loaded C# project so a loose file still sees the solution.</summary>
