@@ -90,7 +90,9 @@ public static class ContextBenchmark
             .SelectMany(p => p.Documents)
             .Where(d => d.FilePath is { } f && f.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) && !IsGenerated(f))
             .OrderBy(d => d.FilePath, StringComparer.Ordinal).ToList();
-        var builder = new SemanticContextBuilder();
+        // One long-lived builder, as in the server: it keeps the last full semantic model per document for reuse.
+        IReadOnlyList<RecentDocument> currentTabs = [];
+        var builder = new SemanticContextBuilder(() => currentTabs);
 
         // First context after load: what the first completion request would pay (compilations are built lazily).
         var firstClock = Stopwatch.StartNew();
@@ -172,12 +174,12 @@ public static class ContextBenchmark
 
             var uri = new Uri(site.Path);
             var tabs = OpenTabs(solution, original, options.OpenTabs);
-            var semantic = new SemanticContextBuilder(() => tabs);
+            currentTabs = tabs;
             if (options.ShowMisses > 0) SemanticContextBuilder.PhaseObserver = (phase, time) => phaseTotals["edit: " + phase] = phaseTotals.GetValueOrDefault("edit: " + phase) + time.TotalMilliseconds;
             var cpuBefore = Cpu();
             var clock = Stopwatch.StartNew();
             var edited = host.GetDocument(uri, editedText);
-            var items = await semantic.CollectAsync(edited, site.Offset, new ContextRequest(window), ct).ConfigureAwait(false);
+            var items = await builder.CollectAsync(edited, site.Offset, new ContextRequest(window), ct).ConfigureAwait(false);
             var packedMax = ContextPacker.Pack(items, ContextBudget.Estimated(maxBudget));
             afterEdit.Add(clock.Elapsed.TotalMilliseconds);
             afterEditCpu.Add((Cpu() - cpuBefore).TotalMilliseconds);
@@ -212,6 +214,7 @@ public static class ContextBenchmark
                     }
                 }
             }
+            currentTabs = [];
             host.DocumentClosed(uri); // back to the text on disk
         }
         var (managedAfterRun, workingSetAfterRun) = Memory();

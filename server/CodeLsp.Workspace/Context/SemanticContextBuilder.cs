@@ -85,22 +85,27 @@ public sealed class SemanticContextBuilder
             await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is CompilationUnitSyntax root)
         {
             Phase("parse");
-            if (await document.GetSemanticModelAsync(ct).ConfigureAwait(false) is { } model)
+            var visible = request.ResolveVisibleSpan(text, offset);
+            var reuse = await TryReuseModelAsync(document, text, root, offset, ct).ConfigureAwait(false);
+            if (reuse is not null)
             {
+                Phase("semantic model (reused)");
+                try
+                {
+                    Collect(new Site(document, text, root, reuse.Model, offset, visible, ct) { Speculation = reuse }, items, Phase);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or NullReferenceException)
+                {
+                    // A lookup reached outside the speculatively bound member: answer from a full model instead.
+                    items = new ItemList();
+                    reuse = null;
+                }
+            }
+            if (reuse is null && await document.GetSemanticModelAsync(ct).ConfigureAwait(false) is { } model)
+            {
+                await RememberModelAsync(document, text, model, ct).ConfigureAwait(false);
                 Phase("semantic model");
-                var site = new Site(document, text, root, model, offset, request.ResolveVisibleSpan(text, offset), ct);
-                var afterDot = AddReceiverMembers(site, items);
-                Phase("receiver members");
-                AddOverloads(site, items, afterDot ? Scores.OverloadAfterDot : Scores.Overload);
-                Phase("overloads");
-                AddEnclosingMember(site, items);
-                AddLocals(site, items);
-                Phase("locals");
-                AddReferencedAndScopeTypes(site, items);
-                Phase("referenced + scope types");
-                AddEnclosingTypeOutline(site, items);
-                AddUsings(site, items);
-                Phase("outline + usings");
+                Collect(new Site(document, text, root, model, offset, visible, ct), items, Phase);
             }
         }
         if (_recentDocuments?.Invoke() is { Count: > 0 } recent)
@@ -110,6 +115,104 @@ public sealed class SemanticContextBuilder
             Phase("snippets");
         }
         return items.ToList();
+    }
+
+    private static void Collect(Site site, ItemList items, Action<string> phase)
+    {
+        var afterDot = AddReceiverMembers(site, items);
+        phase("receiver members");
+        AddOverloads(site, items, afterDot ? Scores.OverloadAfterDot : Scores.Overload);
+        phase("overloads");
+        AddEnclosingMember(site, items);
+        AddLocals(site, items);
+        phase("locals");
+        AddReferencedAndScopeTypes(site, items);
+        phase("referenced + scope types");
+        AddEnclosingTypeOutline(site, items);
+        AddUsings(site, items);
+        phase("outline + usings");
+    }
+
+    // ---- semantic model reuse ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A full semantic model of an earlier version of a document, with the text it was built for and the project's
+    /// dependent semantic version then. Typing inside a method body changes neither declarations nor that version,
+    /// so the earlier compilation still describes everything outside the body; only the body needs binding again.
+    /// </summary>
+    private sealed record ReusableModel(SemanticModel BaseModel, SourceText BaseText, VersionStamp Version);
+
+    /// <summary>A speculative model binding the edited member's new body against the earlier compilation.</summary>
+    private sealed record Speculation(SemanticModel Model, TextSpan Body, int OldBodyEnd, int Delta)
+    {
+        /// <summary>A position in the earlier text, moved to where the same code is now.</summary>
+        public int ToCurrent(int oldPosition) => oldPosition >= OldBodyEnd ? oldPosition + Delta : oldPosition;
+    }
+
+    /// <summary>How many requests were answered from a reused model (for tests and the benchmark).</summary>
+    internal int ReusedModels => Volatile.Read(ref _reusedModels);
+
+    private int _reusedModels;
+    private readonly Lock _modelsGate = new();
+    private readonly Dictionary<DocumentId, ReusableModel> _models = [];
+
+    private async Task RememberModelAsync(Document document, SourceText text, SemanticModel model, CancellationToken ct)
+    {
+        var version = await document.Project.GetDependentSemanticVersionAsync(ct).ConfigureAwait(false);
+        lock (_modelsGate)
+        {
+            _models[document.Id] = new ReusableModel(model, text, version);
+            if (_models.Count > 64) _models.Remove(_models.Keys.First(k => k != document.Id));
+        }
+    }
+
+    private async Task<Speculation?> TryReuseModelAsync(Document document, SourceText text, CompilationUnitSyntax root, int offset, CancellationToken ct)
+    {
+        ReusableModel? reusable;
+        lock (_modelsGate) _models.TryGetValue(document.Id, out reusable);
+        if (reusable is null || ReferenceEquals(reusable.BaseText, text)) return null; // same text: the full model is cached anyway
+        var version = await document.Project.GetDependentSemanticVersionAsync(ct).ConfigureAwait(false);
+        if (version != reusable.Version) return null;
+
+        var token = offset > 0 ? root.FindToken(offset - 1) : root.FindToken(0);
+        var member = token.Parent?.AncestorsAndSelf().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or BasePropertyDeclarationSyntax or BaseTypeDeclarationSyntax);
+        SyntaxNode? body = member switch
+        {
+            BaseMethodDeclarationSyntax method => (SyntaxNode?)method.Body ?? method.ExpressionBody,
+            AccessorDeclarationSyntax accessor => (SyntaxNode?)accessor.Body ?? accessor.ExpressionBody,
+            PropertyDeclarationSyntax property => property.ExpressionBody,
+            IndexerDeclarationSyntax indexer => indexer.ExpressionBody,
+            _ => null,
+        };
+        if (body is null || !body.Span.Contains(offset) && body.Span.End != offset) return null;
+
+        // Every change since the base text must lie inside this body.
+        var changes = text.GetChangeRanges(reusable.BaseText);
+        if (changes.Count == 0) return null;
+        var delta = changes.Sum(c => c.NewLength - c.Span.Length);
+        var oldBodyEnd = body.Span.End - delta;
+        if (changes[0].Span.Start <= body.SpanStart || changes[^1].Span.End >= oldBodyEnd) return null;
+        if (oldBodyEnd > reusable.BaseText.Length) return null;
+
+        SemanticModel? ok = null;
+        try
+        {
+            var baseModel = reusable.BaseModel;
+            ok = (member, body) switch
+            {
+                (_, ArrowExpressionClauseSyntax arrow) => baseModel.TryGetSpeculativeSemanticModel(body.SpanStart, arrow, out var speculative) ? speculative : null,
+                (BaseMethodDeclarationSyntax method, BlockSyntax) => baseModel.TryGetSpeculativeSemanticModelForMethodBody(body.SpanStart, method, out var speculative) ? speculative : null,
+                (AccessorDeclarationSyntax accessor, BlockSyntax) => baseModel.TryGetSpeculativeSemanticModelForMethodBody(body.SpanStart, accessor, out var speculative) ? speculative : null,
+                _ => null,
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NullReferenceException)
+        {
+            // The earlier tree has no matching body at that position (edits elsewhere moved it): bind afresh.
+            ok = null;
+        }
+        if (ok is not null) Interlocked.Increment(ref _reusedModels);
+        return ok is null ? null : new Speculation(ok, body.Span, oldBodyEnd, delta);
     }
 
     /// <summary>The caret and what is known about it, shared by the collectors.</summary>
@@ -122,6 +225,9 @@ public sealed class SemanticContextBuilder
         public int Offset { get; } = offset;
         public TextSpan Visible { get; } = visible;
         public CancellationToken CancellationToken { get; } = ct;
+
+        /// <summary>Set when <see cref="Model"/> binds the edited member against an earlier compilation.</summary>
+        public Speculation? Speculation { get; init; }
 
         /// <summary>The token the caret is in or right after (typing happens at the end of it).</summary>
         public SyntaxToken LeftToken { get; } = offset > 0 ? root.FindToken(offset - 1) : root.FindToken(0);
@@ -143,11 +249,16 @@ public sealed class SemanticContextBuilder
         {
             foreach (var location in symbol.Locations)
             {
-                if (location.IsInSource && location.SourceTree == Root.SyntaxTree && Visible.Contains(location.SourceSpan.Start))
+                if (IsThisDocument(location) && Visible.Contains(Speculation?.ToCurrent(location.SourceSpan.Start) ?? location.SourceSpan.Start))
                     return true;
             }
             return false;
         }
+
+        /// <summary>In this document; with a reused model, symbols point into the earlier tree of the same file.</summary>
+        public bool IsThisDocument(Location location) =>
+            location.IsInSource && (location.SourceTree == Root.SyntaxTree ||
+                                    Speculation is not null && !string.IsNullOrEmpty(Document.FilePath) && location.SourceTree?.FilePath == Document.FilePath);
 
         public (string? File, TextSpan? Span) SourceOf(ISymbol symbol)
         {
@@ -426,8 +537,9 @@ public sealed class SemanticContextBuilder
         var member = site.LeftToken.Parent?.AncestorsAndSelf().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax);
         if (member is null) return;
         if (site.Visible.Contains(member.SpanStart)) return; // its header is in the prompt already
-        var symbol = site.Model.GetDeclaredSymbol(member, site.CancellationToken);
-        if (symbol is null) return;
+        var symbol = site.EnclosingSymbol;
+        while (symbol is not null && symbol.ContainingSymbol is not INamedTypeSymbol) symbol = symbol.ContainingSymbol;
+        if (symbol is null or INamedTypeSymbol) return;
         var group = symbol.ContainingType is { } type ? site.GroupOf(type) : null;
         items.Add(new ContextItem(ContextItemKinds.EnclosingMember, SymbolSignatures.MemberWithSummary(symbol), site.Document.FilePath, member.Span,
             "the member the caret is in; its header is above the visible window", Scores.EnclosingMember, false) { Group = group }, KeyOf(symbol));
@@ -489,6 +601,7 @@ public sealed class SemanticContextBuilder
         foreach (var node in scope.DescendantNodes(n => n.Span.IntersectsWith(window)))
         {
             if (node is not SimpleNameSyntax name || !window.Contains(name.SpanStart)) continue;
+            if (site.Speculation is { } speculation && !speculation.Body.Contains(name.Span)) continue; // only the body is bound
             if (name.Parent is QualifiedNameSyntax { Right: var right } && right != name) continue; // namespaces of qualified names
             var info = model.GetSymbolInfo(name, ct);
             var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
@@ -591,14 +704,16 @@ public sealed class SemanticContextBuilder
     private static void AddEnclosingTypeOutline(Site site, ItemList items)
     {
         var typeSyntax = site.LeftToken.Parent?.AncestorsAndSelf().OfType<BaseTypeDeclarationSyntax>().FirstOrDefault();
-        if (typeSyntax is null || site.Model.GetDeclaredSymbol(typeSyntax, site.CancellationToken) is not INamedTypeSymbol type) return;
+        if (typeSyntax is null) return;
+        var type = site.EnclosingSymbol as INamedTypeSymbol ?? site.EnclosingSymbol?.ContainingType;
+        if (type is null) return;
         var index = 0;
         for (var current = type; current is not null; current = current.ContainingType)
         {
             foreach (var member in SymbolSignatures.OutlineMembers(current))
             {
                 if (site.IsVisible(member)) continue;
-                var partial = member.Locations.Any(l => l.SourceTree != site.Root.SyntaxTree);
+                var partial = member.Locations.Any(l => !site.IsThisDocument(l));
                 var why = partial ? $"member of {current.Name} declared in another part of the partial type" : $"member of {current.Name} (the enclosing type) outside the visible window";
                 AddMember(site, items, ContextItemKinds.TypeOutline, member, Scores.TypeOutline - 0.001 * index, why);
                 if (++index == MaxOutlineMembers) return;

@@ -233,6 +233,45 @@ public sealed class SemanticContextBuilderTests
     }
 
     [Fact]
+    public async Task Edits_inside_a_body_reuse_the_earlier_model_and_see_the_new_code()
+    {
+        var (text, caret) = Markup.Parse("""
+            using Shop;
+            class C
+            {
+                int Count() => 1;
+
+                void M(Order order)
+                {
+                    $$
+                }
+
+                void After() { }
+            }
+            """);
+        var document = TestSolution.Create(text);
+        var builder = new SemanticContextBuilder();
+        await builder.CollectAsync(document, caret, ContextRequest.Default, default);
+
+        // Typing in the body: the earlier compilation still describes every declaration.
+        var source = await document.GetTextAsync();
+        var typed = "var builder = new Order.Builder();\n        builder.";
+        var edited = document.WithText(source.WithChanges(new TextChange(new TextSpan(caret, 0), typed)));
+        var items = await builder.CollectAsync(edited, caret + typed.Length, ContextRequest.Default, default);
+        Assert.Equal(1, builder.ReusedModels);
+        Assert.Contains(items, i => i.Kind == ContextItemKinds.ReceiverMember && i.Text.Contains("WithCustomer(string name)", StringComparison.Ordinal));
+        Assert.Contains(items, i => i.Kind == ContextItemKinds.Locals && i.Text.Contains("Order.Builder builder", StringComparison.Ordinal));
+
+        // A declaration change is not an in-body edit: a full model, which sees the new member.
+        var header = (await edited.GetTextAsync()).ToString().IndexOf("int Count()", StringComparison.Ordinal);
+        var renamed = edited.WithText((await edited.GetTextAsync()).WithChanges(new TextChange(new TextSpan(header, "int Count()".Length), "int Total(int x)")));
+        var caret2 = caret + typed.Length + "int Total(int x)".Length - "int Count()".Length;
+        var items2 = await builder.CollectAsync(renamed, caret2, new ContextRequest(new TextSpan(caret2, 0)), default);
+        Assert.Equal(1, builder.ReusedModels);
+        Assert.Contains(items2, i => i.Kind == ContextItemKinds.TypeOutline && i.Text.Contains("int Total(int x);", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Top_level_statements()
     {
         var (text, caret) = Markup.Parse("""
