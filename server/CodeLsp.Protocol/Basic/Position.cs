@@ -21,6 +21,7 @@ public sealed record Position
 public sealed record Range
 {
     public Range() { }
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
     public Range(Position start, Position end) => (Start, End) = (start, end);
 
     [JsonPropertyName("start")]
