@@ -1,6 +1,5 @@
-using CodeLsp.Server;
+using CodeLsp.Features;
 using CodeLsp.Server.Cli;
 
-// The assistant factory: NoModelAssistant is a placeholder until CodeLsp.Features' Assistant is merged.
-var root = CodeLspCommandLine.Create(logger => new NoModelAssistant(logger));
+var root = CodeLspCommandLine.Create(logger => new Assistant(logger));
 return await root.Parse(args).InvokeAsync();

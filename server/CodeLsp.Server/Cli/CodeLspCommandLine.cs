@@ -14,6 +14,8 @@ internal static class CodeLspCommandLine
         root.Options.Add(ServeCommand.LogFileOption);
         root.SetAction(serve.RunAsync);
         root.Subcommands.Add(serve.Create());
+        root.Subcommands.Add(CompleteCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
         return root;
     }
 }
