@@ -46,6 +46,9 @@ public sealed class ModelHost : IDisposable
 
     public ModelDescription Description { get; }
 
+    /// <summary>The loaded weights, for tests that need the model's own vocabulary.</summary>
+    internal LLamaWeights Weights => _weights;
+
     /// <summary>Test hook: called on the inference thread after each generated token with the count so far.</summary>
     internal Action<int>? TokenGenerated { get; set; }
 
@@ -117,7 +120,9 @@ public sealed class ModelHost : IDisposable
                 "Loaded model {ModelName} ({Architecture}, {Parameters:N0} parameters, {FileType}) in {LoadMs:F0} ms; context {ContextSize} tokens, {Threads} threads; FIM: {Fim}",
                 description.Name, description.Architecture, description.ParameterCount, info.FileTypeName, description.LoadTime.TotalMilliseconds,
                 description.ContextSize, threads, fim?.Source ?? "none");
-            return new ModelHost(weights, context, description, batchSize, logger);
+            logger.Debug("Context: {ContextSize} tokens, batch {BatchSize}, ubatch {UBatchSize}", context.ContextSize, context.BatchSize, context.Params.UBatchSize);
+            // llama.cpp lowers the batch size to the context size; a larger batch would be rejected.
+            return new ModelHost(weights, context, description, Math.Min(batchSize, (int)context.BatchSize), logger);
         }
         catch
         {

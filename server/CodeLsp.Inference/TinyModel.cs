@@ -63,16 +63,16 @@ public static class TinyModel
         w.Add("tokenizer.ggml.tokens", vocab.Tokens);
         w.Add("tokenizer.ggml.token_type", vocab.Types);
         w.Add("tokenizer.ggml.merges", s_merges.Select(m => $"{m.Left} {m.Right}").ToArray());
-        w.Add("tokenizer.ggml.bos_token_id", vocab.Id("<|endoftext|>"));
-        w.Add("tokenizer.ggml.eos_token_id", vocab.Id("<|endoftext|>"));
-        w.Add("tokenizer.ggml.eot_token_id", vocab.Id("<|endoftext|>"));
+        w.Add("tokenizer.ggml.bos_token_id", (uint)vocab.Id("<|endoftext|>"));
+        w.Add("tokenizer.ggml.eos_token_id", (uint)vocab.Id("<|endoftext|>"));
+        w.Add("tokenizer.ggml.eot_token_id", (uint)vocab.Id("<|endoftext|>"));
         w.Add("tokenizer.ggml.add_bos_token", false);
         if (options.WriteFimMetadata && options.FimStyle == TinyFimStyle.Qwen)
         {
-            w.Add("tokenizer.ggml.fim_pre_token_id", vocab.Id("<|fim_prefix|>"));
-            w.Add("tokenizer.ggml.fim_suf_token_id", vocab.Id("<|fim_suffix|>"));
-            w.Add("tokenizer.ggml.fim_mid_token_id", vocab.Id("<|fim_middle|>"));
-            w.Add("tokenizer.ggml.fim_pad_token_id", vocab.Id("<|fim_pad|>"));
+            w.Add("tokenizer.ggml.fim_pre_token_id", (uint)vocab.Id("<|fim_prefix|>"));
+            w.Add("tokenizer.ggml.fim_suf_token_id", (uint)vocab.Id("<|fim_suffix|>"));
+            w.Add("tokenizer.ggml.fim_mid_token_id", (uint)vocab.Id("<|fim_middle|>"));
+            w.Add("tokenizer.ggml.fim_pad_token_id", (uint)vocab.Id("<|fim_pad|>"));
         }
 
         w.Add("tokenizer.chat_template", ChatTemplate);

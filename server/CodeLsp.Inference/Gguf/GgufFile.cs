@@ -102,8 +102,7 @@ internal sealed class GgufFile
             }
             catch (EndOfStreamException e)
             {
-                throw new ModelLoadException(path,
-                    $"'{path}' is truncated: its GGUF header is cut off after {fileSize} bytes. The download may be incomplete; download it again.", e);
+                throw Truncated(path, fileSize, e);
             }
         }
     }
@@ -198,7 +197,8 @@ internal sealed class GgufFile
 
         var dataOffset = (reader.Position + alignment - 1) / alignment * alignment;
 
-        long expectedSize = dataOffset;
+        // Data alignment padding only exists when there is data.
+        var expectedSize = tensors.Count == 0 ? reader.Position : dataOffset;
         foreach (var tensor in tensors)
         {
             var bytes = GgmlType.ByteSize(tensor.Type, tensor.ElementCount) ?? 1;
@@ -214,13 +214,24 @@ internal sealed class GgufFile
         return new GgufFile(path, version, fileSize, metadata, tensors, dataOffset, alignment);
     }
 
+    // More entries than any real model has (models have hundreds of keys and at most tens of thousands of tensors).
+    private const ulong SaneCountLimit = 1 << 20;
+
     private static void CheckCount(string path, long fileSize, ulong count, long possible, string what)
     {
-        if (count > (ulong)Math.Max(possible, 0) || count > int.MaxValue)
+        if (count > SaneCountLimit)
         {
             throw Damaged(path, $"it claims {count:N0} {what}, more than a {fileSize:N0}-byte file can hold");
         }
+
+        if (count > (ulong)Math.Max(possible, 0))
+        {
+            throw Truncated(path, fileSize);
+        }
     }
+
+    private static ModelLoadException Truncated(string path, long fileSize, Exception? inner = null) =>
+        new(path, $"'{path}' is truncated: its GGUF header is cut off after {fileSize:N0} bytes. The download may be incomplete; download it again.", inner);
 
     internal static ModelLoadException Damaged(string path, string reason) =>
         new(path, $"'{path}' has a damaged GGUF header: {reason}. The file is corrupt or incomplete; download it again.");
