@@ -27,6 +27,7 @@ public static class SuggestionPostprocessor
 
     public static string? Clean(string raw, CompletionSite site)
     {
+        if (IsGarbage(raw)) return null;
         var lines = raw.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').ToList();
         if (!site.MultiLine)
         {
@@ -45,6 +46,13 @@ public static class SuggestionPostprocessor
         var text = string.Join(site.NewLine, lines).TrimEnd();
         return string.IsNullOrWhiteSpace(text) ? null : text;
     }
+
+    /// <summary>
+    /// Undecodable bytes (U+FFFD) and control characters never belong in source code: an output holding them is
+    /// noise (a broken or tiny model), and showing part of it would be worse than showing nothing.
+    /// </summary>
+    private static bool IsGarbage(string raw) =>
+        raw.Any(c => c == '\uFFFD' || (char.IsControl(c) && c is not ('\n' or '\r' or '\t')));
 
     /// <summary>
     /// Stops where the enclosing block ends: a line that closes more brackets than the suggestion opened,

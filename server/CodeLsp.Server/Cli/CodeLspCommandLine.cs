@@ -16,6 +16,7 @@ internal static class CodeLspCommandLine
         root.Subcommands.Add(serve.Create());
         root.Subcommands.Add(CompleteCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }
 }
