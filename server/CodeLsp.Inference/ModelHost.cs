@@ -162,6 +162,10 @@ public sealed class ModelHost : IDisposable
         }
     }
 
+    /// <summary>The token ids <see cref="CompleteAsync"/> would decode for this prompt (benchmarks replay them on raw LLamaSharp).</summary>
+    internal IReadOnlyList<int> PromptTokenIds(FimPrompt prompt, int maxTokens) =>
+        BuildPrompt(prompt, maxTokens, Description.FimTokens ?? throw new InvalidOperationException("no FIM tokens")).Select(t => (int)t).ToList();
+
     /// <summary>Number of tokens <paramref name="text"/> takes (plain text: special-token markup is not parsed).</summary>
     public int CountTokens(string text)
     {
@@ -338,6 +342,7 @@ public sealed class ModelHost : IDisposable
         var room = Math.Clamp(maxTokens, 0, _contextSize / 2);
         var budget = Math.Max(0, _contextSize - room - 3);
         var (prefixCount, suffixCount) = FitWindow(before.Length, after.Length, budget);
+        prefixCount = StableTrim(before.Length, prefixCount);
         var prefix = before.AsSpan(before.Length - prefixCount);
         var suffix = after.AsSpan(0, suffixCount);
 
@@ -360,6 +365,19 @@ public sealed class ModelHost : IDisposable
         tokens.Add(fim.Middle);
         return tokens;
     }
+
+    /// <summary>
+    /// When the prefix must lose tokens at its start, it loses a multiple of <see cref="TrimStep"/>: trimming exactly
+    /// the overflow would move the prompt's first token on every keystroke, and nothing in the KV cache would match.
+    /// </summary>
+    internal static int StableTrim(int available, int fits)
+    {
+        if (fits >= available) return available;
+        var drop = (available - fits + TrimStep - 1) / TrimStep * TrimStep;
+        return Math.Max(0, available - drop);
+    }
+
+    internal const int TrimStep = 128;
 
     /// <summary>How many prefix and suffix tokens fit in <paramref name="budget"/>, splitting about 3:1 when both must be cut.</summary>
     internal static (int Prefix, int Suffix) FitWindow(int prefix, int suffix, int budget)
