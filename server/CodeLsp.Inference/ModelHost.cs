@@ -52,6 +52,9 @@ public sealed class ModelHost : IDisposable
     /// <summary>Test hook: called on the inference thread after each generated token with the count so far.</summary>
     internal Action<int>? TokenGenerated { get; set; }
 
+    /// <summary>Test hook: called on the inference thread after each prompt batch with the number of cached tokens.</summary>
+    internal Action<int>? PromptBatchDecoded { get; set; }
+
     /// <summary>Number of llama.cpp decode calls made so far (tests use it to prove a request never touched the model).</summary>
     internal int DecodeCalls { get; private set; }
 
@@ -207,7 +210,18 @@ public sealed class ModelHost : IDisposable
         if (reused < _cached.Count)
         {
             _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, reused, -1);
-            _cached.RemoveRange(reused, _cached.Count - reused);
+            if (_context.NativeHandle.MemorySequenceMaxPosition(LLamaSeqId.Zero).Value < reused)
+            {
+                _cached.RemoveRange(reused, _cached.Count - reused);
+            }
+            else
+            {
+                // Recurrent and some sliding-window models cannot drop a partial range (LLamaSharp hides
+                // llama.cpp's false return, so the cells are checked instead): start over.
+                _context.NativeHandle.MemoryClear();
+                _cached.Clear();
+                reused = 0;
+            }
         }
 
         var logitsIndex = DecodePrompt(tokens, reused, cancellationToken);
@@ -300,6 +314,7 @@ public sealed class ModelHost : IDisposable
             }
 
             _cached.AddRange(tokens.Skip(first).Take(count));
+            PromptBatchDecoded?.Invoke(_cached.Count);
         }
 
         return _batch.TokenCount - 1;
