@@ -376,7 +376,11 @@ public sealed class ModelHost : IDisposable
         return tokens;
     }
 
-    /// <summary>How many prefix and suffix tokens fit in <paramref name="budget"/>, splitting about 3:1 when both must be cut.</summary>
+    /// <summary>
+    /// How many prefix and suffix tokens fit in <paramref name="budget"/>: the suffix gets at least a quarter, the
+    /// prefix the rest. Cuts are made in steps of 1/16 of the budget so the kept window stays put while the user
+    /// types; a window that moved with every keystroke would share no tokens with the cached prompt.
+    /// </summary>
     internal static (int Prefix, int Suffix) FitWindow(int prefix, int suffix, int budget)
     {
         if (prefix + suffix <= budget)
@@ -384,9 +388,16 @@ public sealed class ModelHost : IDisposable
             return (prefix, suffix);
         }
 
-        var suffixShare = Math.Min(suffix, budget / 4);
-        var prefixShare = Math.Min(prefix, budget - suffixShare);
-        return (prefixShare, Math.Min(suffix, budget - prefixShare));
+        var step = Math.Max(1, budget / 16);
+        var suffixKeep = Math.Min(suffix, Math.Max(budget / 4, budget - prefix));
+        if (suffixKeep < suffix)
+        {
+            suffixKeep = suffixKeep / step * step;
+        }
+
+        var drop = prefix - Math.Min(prefix, budget - suffixKeep);
+        drop = (drop + step - 1) / step * step;
+        return (Math.Max(0, prefix - drop), suffixKeep);
     }
 
     private LLamaToken[] Tokenize(string text) =>

@@ -111,8 +111,46 @@ public sealed class ModelHostTests(ModelFixture models)
     [InlineData(100, 5, 80, 75, 5)]
     [InlineData(3, 4, 80, 3, 4)]
     [InlineData(50, 50, 0, 0, 0)]
+    [InlineData(101, 100, 80, 56, 20)] // the prefix cut is rounded up to a step of 80/16 = 5 tokens
+    [InlineData(104, 100, 80, 59, 20)]
+    [InlineData(30, 100, 80, 30, 50)] // the suffix's share is rounded down to a step
     public void Window_keeps_prefix_about_three_to_one(int prefix, int suffix, int budget, int keptPrefix, int keptSuffix) =>
         Assert.Equal((keptPrefix, keptSuffix), ModelHost.FitWindow(prefix, suffix, budget));
+
+    [Fact]
+    public void Window_start_stays_put_while_the_prefix_grows()
+    {
+        const int budget = 800;
+        var starts = new HashSet<int>();
+        for (var prefix = 1000; prefix < 1050; prefix++)
+        {
+            var (keptPrefix, keptSuffix) = ModelHost.FitWindow(prefix, 300, budget);
+            Assert.True(keptPrefix + keptSuffix <= budget);
+            Assert.True(keptPrefix + keptSuffix > budget - budget / 16 - 1);
+            Assert.Equal(200, keptSuffix);
+            starts.Add(prefix - keptPrefix);
+        }
+
+        // 50 keystrokes' worth of tokens move the window start only at step boundaries (step = 50).
+        Assert.True(starts.Count <= 2, $"{starts.Count} different window starts");
+    }
+
+    [Fact]
+    public async Task Typing_at_the_end_of_a_prompt_larger_than_the_window_still_reuses_the_cache()
+    {
+        using var host = await models.LoadAsync(models.DefaultModel, contextSize: 256);
+        var prefix = string.Concat(Enumerable.Range(0, 60).Select(i => $"int v{i} = {i};\n")) + "return";
+        var suffix = string.Concat(Enumerable.Range(0, 30).Select(i => $"// line {i}\n"));
+        var first = new FimPrompt(prefix, suffix) { Layout = FimLayout.SuffixPrefixMiddle };
+        var second = first with { Prefix = prefix + " v" };
+
+        var a = await host.CompleteAsync(first, new GenerationLimits(8, s_plenty), CancellationToken.None);
+        var b = await host.CompleteAsync(second, new GenerationLimits(8, s_plenty), CancellationToken.None);
+
+        Assert.True(host.CountTokens(prefix) + host.CountTokens(suffix) > 256, "the prompt must not fit whole");
+        Assert.Equal(a.PromptTokens + 1, b.PromptTokens); // " v" is one more token
+        Assert.Equal(b.PromptTokens - 2, b.ReusedPromptTokens); // only " v" and [MID] are decoded
+    }
 
     [Fact]
     public async Task User_text_cannot_inject_special_tokens()
