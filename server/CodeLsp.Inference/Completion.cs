@@ -26,7 +26,7 @@ public enum FimLayout
 
 /// <summary>
 /// Bounds for one completion. <see cref="TimeLimit"/> counts from when the request gets the model and is checked
-/// after every generated token. <see cref="MaxTokens"/> 0 only decodes the prompt into the cache (a prefetch that
+/// after every generated token; <see cref="Timeout.InfiniteTimeSpan"/> means no limit. <see cref="MaxTokens"/> 0 only decodes the prompt into the cache (a prefetch that
 /// makes the next request with the same prompt start at once).
 /// </summary>
 public sealed record GenerationLimits(int MaxTokens, TimeSpan TimeLimit);

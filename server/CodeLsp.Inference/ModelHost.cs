@@ -23,6 +23,7 @@ public sealed class ModelHost : IDisposable
     private readonly int _contextSize;
     private readonly int _batchSize;
     private readonly HashSet<int> _stopTokens;
+    private readonly LLamaToken? _bos;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LLamaBatch _batch = new();
 
@@ -39,6 +40,8 @@ public sealed class ModelHost : IDisposable
         _contextSize = description.ContextSize;
         _batchSize = batchSize;
         _logger = logger;
+        // Models trained with a BOS token (CodeLlama, DeepSeek-Coder) expect it before the FIM prompt too.
+        _bos = weights.Vocab.ShouldAddBOS ? weights.Vocab.BOS : null;
         _stopTokens = description.FimTokens is { } fim
             ? [fim.Prefix, fim.Suffix, fim.Middle, .. fim.StopTokens]
             : [];
@@ -261,7 +264,7 @@ public sealed class ModelHost : IDisposable
                     break;
                 }
 
-                if (clock.Elapsed >= limits.TimeLimit)
+                if (limits.TimeLimit != Timeout.InfiniteTimeSpan && clock.Elapsed >= limits.TimeLimit)
                 {
                     reason = StopReason.TimeLimit;
                     break;
@@ -351,12 +354,18 @@ public sealed class ModelHost : IDisposable
         var after = Tokenize(prompt.Suffix);
 
         var room = Math.Clamp(maxTokens, 0, _contextSize / 2);
-        var budget = Math.Max(0, _contextSize - room - 3);
+        var specials = _bos is null ? 3 : 4;
+        var budget = Math.Max(0, _contextSize - room - specials);
         var (prefixCount, suffixCount) = FitWindow(before.Length, after.Length, budget);
         var prefix = before.AsSpan(before.Length - prefixCount);
         var suffix = after.AsSpan(0, suffixCount);
 
-        var tokens = new List<LLamaToken>(prefixCount + suffixCount + 3);
+        var tokens = new List<LLamaToken>(prefixCount + suffixCount + specials);
+        if (_bos is { } bos)
+        {
+            tokens.Add(bos);
+        }
+
         if (prompt.Layout == FimLayout.SuffixPrefixMiddle)
         {
             tokens.Add(fim.Suffix);

@@ -66,7 +66,7 @@ public static class TinyModel
         w.Add("tokenizer.ggml.bos_token_id", (uint)vocab.Id("<|endoftext|>"));
         w.Add("tokenizer.ggml.eos_token_id", (uint)vocab.Id("<|endoftext|>"));
         w.Add("tokenizer.ggml.eot_token_id", (uint)vocab.Id("<|endoftext|>"));
-        w.Add("tokenizer.ggml.add_bos_token", false);
+        w.Add("tokenizer.ggml.add_bos_token", options.AddBos);
         if (options.WriteFimMetadata && options.FimStyle == TinyFimStyle.Qwen)
         {
             w.Add("tokenizer.ggml.fim_pre_token_id", (uint)vocab.Id("<|fim_prefix|>"));

@@ -26,6 +26,9 @@ public sealed record TinyModelOptions
     /// <summary>Write the <c>tokenizer.ggml.fim_*_token_id</c> keys (only for <see cref="TinyFimStyle.Qwen"/>).</summary>
     public bool WriteFimMetadata { get; init; } = true;
 
+    /// <summary><c>tokenizer.ggml.add_bos_token</c>: whether prompts start with the BOS token.</summary>
+    public bool AddBos { get; init; }
+
     /// <summary>
     /// Make <c>&lt;|endoftext|&gt;</c> the greedy choice after any prompt. Otherwise every control token is
     /// suppressed, so generation runs until a token or time limit.

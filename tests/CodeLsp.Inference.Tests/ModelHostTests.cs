@@ -165,6 +165,29 @@ public sealed class ModelHostTests(ModelFixture models)
     }
 
     [Fact]
+    public async Task Models_that_add_bos_get_it_before_the_fim_prompt()
+    {
+        using var plain = await models.LoadAsync(models.DefaultModel);
+        using var withBos = await models.LoadAsync(models.Model("bos", new TinyModelOptions { AddBos = true }));
+
+        var a = await plain.CompleteAsync(s_prompt, new GenerationLimits(1, s_plenty), CancellationToken.None);
+        var b = await withBos.CompleteAsync(s_prompt, new GenerationLimits(1, s_plenty), CancellationToken.None);
+
+        Assert.Equal(a.PromptTokens + 1, b.PromptTokens);
+    }
+
+    [Fact]
+    public async Task Infinite_time_limit_means_no_limit()
+    {
+        using var host = await models.LoadAsync(models.DefaultModel);
+
+        var completion = await host.CompleteAsync(s_prompt, new GenerationLimits(20, Timeout.InfiniteTimeSpan), CancellationToken.None);
+
+        Assert.Equal(StopReason.MaxTokens, completion.StopReason);
+        Assert.Equal(20, completion.GeneratedTokens);
+    }
+
+    [Fact]
     public async Task Context_is_placed_before_the_prefix()
     {
         using var host = await models.LoadAsync(models.DefaultModel);
