@@ -207,94 +207,99 @@ public sealed class ModelHost : IDisposable
         var clock = Stopwatch.StartNew();
         cancellationToken.ThrowIfCancellationRequested();
         var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
-
-        // Keep the cached prefix; at least the last prompt token is decoded again because its logits are needed.
-        var reused = Math.Min(CommonPrefixLength(_cached, tokens), tokens.Count - 1);
-        if (reused < _cached.Count)
-        {
-            _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, reused, -1);
-            if (_context.NativeHandle.MemorySequenceMaxPosition(LLamaSeqId.Zero).Value < reused)
-            {
-                _cached.RemoveRange(reused, _cached.Count - reused);
-            }
-            else
-            {
-                // Recurrent and some sliding-window models cannot drop a partial range (LLamaSharp hides
-                // llama.cpp's false return, so the cells are checked instead): start over.
-                _context.NativeHandle.MemoryClear();
-                _cached.Clear();
-                reused = 0;
-            }
-        }
-
+        var reused = KeepCachedPrefix(tokens);
         var logitsIndex = DecodePrompt(tokens, reused, cancellationToken);
         var promptTime = clock.Elapsed;
         _logger.Debug("Prompt {PromptTokens} tokens, {ReusedTokens} reused from cache, decoded in {PromptMs:F1} ms",
             tokens.Count, reused, promptTime.TotalMilliseconds);
 
-        var decoder = new TokenTextDecoder(_weights.Vocab);
-        var generated = 0;
         var generationClock = Stopwatch.StartNew();
-        StopReason reason;
-        if (logitsIndex < 0)
-        {
-            reason = StopReason.ContextFull;
-        }
-        else if (limits.MaxTokens <= 0)
-        {
-            reason = StopReason.MaxTokens;
-        }
-        else
-        {
-            while (true)
-            {
-                var token = Greedy(_context.NativeHandle.GetLogitsIth(logitsIndex));
-                if (IsStop(token))
-                {
-                    reason = StopReason.EndOfGeneration;
-                    break;
-                }
-
-                decoder.Add(token);
-                generated++;
-                TokenGenerated?.Invoke(generated);
-                if (generated >= limits.MaxTokens)
-                {
-                    reason = StopReason.MaxTokens;
-                    break;
-                }
-
-                if (limits.TimeLimit != Timeout.InfiniteTimeSpan && clock.Elapsed >= limits.TimeLimit)
-                {
-                    reason = StopReason.TimeLimit;
-                    break;
-                }
-
-                if (_cached.Count >= _contextSize)
-                {
-                    reason = StopReason.ContextFull;
-                    break;
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                _batch.Clear();
-                _batch.Add(token, _cached.Count, LLamaSeqId.Zero, true);
-                if (!Decode())
-                {
-                    reason = StopReason.ContextFull;
-                    break;
-                }
-
-                _cached.Add(token);
-                logitsIndex = 0;
-            }
-        }
+        var decoder = new TokenTextDecoder(_weights.Vocab);
+        var (reason, generated) = logitsIndex < 0
+            ? (StopReason.ContextFull, 0)
+            : Generate(logitsIndex, limits, clock, decoder, cancellationToken);
 
         var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed);
         _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
             generated, completion.GenerationTime.TotalMilliseconds, reason);
         _logger.Debug("Completion text: {CompletionText}", completion.Text);
         return completion;
+    }
+
+    /// <summary>
+    /// Drops the cached cells after the longest prefix shared with <paramref name="tokens"/> and returns its length.
+    /// At least the last prompt token is decoded again, because its logits are needed.
+    /// </summary>
+    private int KeepCachedPrefix(List<LLamaToken> tokens)
+    {
+        var reused = Math.Min(CommonPrefixLength(_cached, tokens), tokens.Count - 1);
+        if (reused == _cached.Count)
+        {
+            return reused;
+        }
+
+        _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, reused, -1);
+        if (_context.NativeHandle.MemorySequenceMaxPosition(LLamaSeqId.Zero).Value < reused)
+        {
+            _cached.RemoveRange(reused, _cached.Count - reused);
+            return reused;
+        }
+
+        // Recurrent and some sliding-window models cannot drop a partial range (LLamaSharp hides llama.cpp's
+        // false return, so the cells are checked instead): start over.
+        _context.NativeHandle.MemoryClear();
+        _cached.Clear();
+        return 0;
+    }
+
+    /// <summary>Greedy generation from the logits at <paramref name="logitsIndex"/> until a stop condition.</summary>
+    private (StopReason Reason, int Generated) Generate(int logitsIndex, GenerationLimits limits, Stopwatch clock,
+        TokenTextDecoder decoder, CancellationToken cancellationToken)
+    {
+        if (limits.MaxTokens <= 0)
+        {
+            return (StopReason.MaxTokens, 0);
+        }
+
+        var generated = 0;
+        while (true)
+        {
+            var token = Greedy(_context.NativeHandle.GetLogitsIth(logitsIndex));
+            if (IsStop(token))
+            {
+                return (StopReason.EndOfGeneration, generated);
+            }
+
+            decoder.Add(token);
+            generated++;
+            TokenGenerated?.Invoke(generated);
+            if (generated >= limits.MaxTokens)
+            {
+                return (StopReason.MaxTokens, generated);
+            }
+
+            if (limits.TimeLimit != Timeout.InfiniteTimeSpan && clock.Elapsed >= limits.TimeLimit)
+            {
+                return (StopReason.TimeLimit, generated);
+            }
+
+            if (_cached.Count >= _contextSize)
+            {
+                return (StopReason.ContextFull, generated);
+            }
+
+            // The last generated token is only decoded when another one is wanted.
+            cancellationToken.ThrowIfCancellationRequested();
+            _batch.Clear();
+            _batch.Add(token, _cached.Count, LLamaSeqId.Zero, true);
+            if (!Decode())
+            {
+                return (StopReason.ContextFull, generated);
+            }
+
+            _cached.Add(token);
+            logitsIndex = 0;
+        }
     }
 
     /// <summary>Decodes tokens[start..] in batches; returns the batch index holding the last token's logits, or -1 when the context is full.</summary>
