@@ -128,6 +128,21 @@ public sealed class BadModelFileTests(ModelFixture models)
         Assert.Contains("a metadata array claims", e.Message);
     }
 
+    [Theory]
+    [InlineData("llama", "adapter", "is a LoRA adapter, not a model")]
+    [InlineData("clip", "model", "is a vision projector (mmproj) file, not a language model")]
+    public void Files_that_are_not_language_models(string architecture, string type, string expected)
+    {
+        var bytes = RawGguf.Build(w =>
+        {
+            RawGguf.Kv(w, "general.architecture", 8, () => RawGguf.String(w, architecture));
+            RawGguf.Kv(w, "general.type", 8, () => RawGguf.String(w, type));
+        }, kvCount: 2);
+
+        var e = Assert.Throws<ModelLoadException>(() => GgufInspector.Inspect(models.File($"{architecture}-{type}.gguf", bytes)));
+        Assert.Contains(expected, e.Message);
+    }
+
     [Fact]
     public async Task Good_model_loads_after_bad_ones()
     {

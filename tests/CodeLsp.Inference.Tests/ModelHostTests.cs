@@ -36,6 +36,16 @@ public sealed class ModelHostTests(ModelFixture models)
     }
 
     [Fact]
+    public async Task Native_log_lines_reach_serilog_without_progress_dots()
+    {
+        using var host = await models.LoadAsync(models.DefaultModel);
+
+        var native = models.Events.All.Where(e => e.Properties.TryGetValue("SourceContext", out var c) && c.ToString() == "\"llama.cpp\"").ToList();
+        Assert.Contains(native, e => e.Level == Serilog.Events.LogEventLevel.Debug); // llama.cpp's Info lines
+        Assert.DoesNotContain(native, e => e.RenderMessage().Trim('"', ' ', '.').Length == 0);
+    }
+
+    [Fact]
     public async Task Completes_until_max_tokens()
     {
         using var host = await models.LoadAsync(models.DefaultModel);
