@@ -44,7 +44,11 @@ public static class TinyModel
 
         var w = new GgufWriter();
         w.Add("general.architecture", arch);
-        w.Add("general.name", options.Name);
+        if (options.Name is not null)
+        {
+            w.Add("general.name", options.Name);
+        }
+
         w.Add("general.alignment", GgufFile.DefaultAlignment);
         w.Add("general.file_type", 0u);
         w.Add($"{arch}.context_length", (uint)options.ContextLength);

@@ -11,8 +11,8 @@ public sealed record TinyModelOptions
     /// <summary>Seed of the weights; the same options always give the same bytes.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary><c>general.name</c>.</summary>
-    public string Name { get; init; } = "CodeLsp tiny llama";
+    /// <summary><c>general.name</c>; null leaves the key out.</summary>
+    public string? Name { get; init; } = "CodeLsp tiny llama";
 
     /// <summary><c>general.architecture</c>; the hyper-parameter keys always use the llama layout.</summary>
     public string Architecture { get; init; } = "llama";
