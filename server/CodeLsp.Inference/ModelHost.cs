@@ -451,36 +451,34 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>
     /// FIM ids from the model's own vocabulary first; otherwise the family table's token texts, each accepted only
-    /// if it tokenizes (with special tokens parsed) to exactly one token of this model.
+    /// if it tokenizes (with special tokens parsed) to exactly one token of this model. The matching families'
+    /// end tokens (e.g. Qwen's &lt;|file_sep|&gt;) are added to the stop tokens either way.
     /// </summary>
     private static FimTokens? ResolveFimTokens(LLamaWeights weights, GgufModelInfo info)
     {
-        var vocab = weights.Vocab;
-        var stops = new List<int>();
-        foreach (var id in new[] { vocab.EOS, vocab.EOT, vocab.InfillPad, vocab.InfillRep, vocab.InfillSep })
-        {
-            if (id is { } t)
-            {
-                stops.Add((int)t);
-            }
-        }
-
-        if (vocab.InfillPrefix is { } pre && vocab.InfillSuffix is { } suf && vocab.InfillMiddle is { } mid)
-        {
-            return new FimTokens((int)pre, (int)suf, (int)mid, stops, FimTokens.FromVocabulary);
-        }
-
         int? Single(string text)
         {
             var ids = weights.Tokenize(text, false, true, Encoding.UTF8);
             return ids.Length == 1 ? (int)ids[0] : null;
         }
 
-        foreach (var family in FimFamilies.Matching(info.Name, info.Architecture))
+        var vocab = weights.Vocab;
+        var families = FimFamilies.Matching(info.Name, info.Architecture).ToList();
+        var stops = new[] { vocab.EOS, vocab.EOT, vocab.InfillPad, vocab.InfillRep, vocab.InfillSep }
+            .OfType<LLamaToken>().Select(t => (int)t)
+            .Concat(families.SelectMany(f => f.StopTexts).Select(Single).OfType<int>())
+            .Distinct()
+            .ToList();
+
+        if (vocab.InfillPrefix is { } pre && vocab.InfillSuffix is { } suf && vocab.InfillMiddle is { } mid)
+        {
+            return new FimTokens((int)pre, (int)suf, (int)mid, stops, FimTokens.FromVocabulary);
+        }
+
+        foreach (var family in families)
         {
             if (Single(family.Prefix) is { } p && Single(family.Suffix) is { } s && Single(family.Middle) is { } m)
             {
-                stops.AddRange(family.StopTexts.Select(Single).OfType<int>());
                 return new FimTokens(p, s, m, stops, $"{family.Name} family table");
             }
         }
