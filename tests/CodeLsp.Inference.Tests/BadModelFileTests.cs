@@ -39,6 +39,16 @@ public sealed class BadModelFileTests(ModelFixture models)
         Assert.Contains("HTML", e.Message);
     }
 
+    [Theory]
+    [InlineData("version https://git-lfs.github.com/spec/v1\noid sha256:abc\n", "Git LFS pointer")]
+    [InlineData("PK\u0003\u0004rest-of-zip", "zip archive")]
+    public async Task Wrong_magic_with_a_hint(string content, string hint)
+    {
+        var e = await AssertLoadFails(models.File($"foreign-{hint.Length}.gguf", System.Text.Encoding.UTF8.GetBytes(content)));
+        Assert.Contains("is not a GGUF file", e.Message);
+        Assert.Contains(hint, e.Message);
+    }
+
     [Fact]
     public async Task Unsupported_version()
     {
