@@ -488,15 +488,39 @@ public sealed class ModelHost : IDisposable
 
     private static string DescribeNativeFailure(string path, IReadOnlyList<string> errors, Exception exception)
     {
-        // llama.cpp reports e.g. "llama_model_load: error loading model: missing tensor 'blk.1.ffn_down.weight'".
-        const string marker = "error loading model:";
-        var reason = errors
-            .Select(e => e.Contains(marker, StringComparison.Ordinal) ? e[(e.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim() : null)
-            .FirstOrDefault(r => !string.IsNullOrEmpty(r))
-            ?? (errors.Count > 0 ? string.Join("; ", errors) : exception.Message);
-
+        var reason = NativeFailureReason(errors) ?? exception.Message;
         return exception is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException
             ? $"The llama.cpp native library could not be loaded, so '{path}' cannot be used: {reason}. Run 'codelsp doctor' to see which library and CPU features were found."
             : $"llama.cpp could not load '{path}': {reason}. The file may be damaged, or made for a newer llama.cpp; download it again or choose another GGUF file.";
+    }
+
+    /// <summary>
+    /// The specific part of llama.cpp's error lines. A failed load logs the root cause first
+    /// ("gguf_init_from_reader: tensor 'x' has invalid ggml type 99") and then generic lines
+    /// ("failed to read tensor info", "error loading model: … failed to load model from …"), which are dropped.
+    /// </summary>
+    internal static string? NativeFailureReason(IReadOnlyList<string> errors)
+    {
+        var specific = errors
+            .Select(e => StripPrefix(StripPrefix(e.Trim(), functionName: true), functionName: false))
+            .Where(e => e.Length > 0
+                && !e.Contains("failed to load model", StringComparison.Ordinal)
+                && !e.StartsWith("failed to read tensor", StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
+        return specific.Count > 0 ? string.Join("; ", specific) : null;
+
+        static string StripPrefix(string line, bool functionName)
+        {
+            const string loading = "error loading model: ";
+            if (!functionName)
+            {
+                return line.StartsWith(loading, StringComparison.Ordinal) ? line[loading.Length..] : line;
+            }
+
+            // "llama_model_load: …" → "…"; only an identifier followed by ": " counts as a prefix.
+            var colon = line.IndexOf(": ", StringComparison.Ordinal);
+            return colon > 0 && line[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? line[(colon + 2)..] : line;
+        }
     }
 }

@@ -81,9 +81,50 @@ public sealed class BadModelFileTests(ModelFixture models)
         var e = await AssertLoadFails(path, inspectorAccepts: true);
 
         Assert.Contains("llama.cpp could not load", e.Message);
-        Assert.Contains("blk.1.ffn_down.weight", e.Message);
+        Assert.Contains(": missing tensor 'blk.1.ffn_down.weight'. The file may be damaged", e.Message);
         // The reason travelled through the native log bridge as an Error event.
         Assert.Contains(models.Events.All, x => x.Level == LogEventLevel.Error && x.RenderMessage().Contains("blk.1.ffn_down.weight"));
+    }
+
+    [Theory]
+    [InlineData("type", "tensor 'token_embd.weight' has invalid ggml type 99")]
+    [InlineData("shape", "tensor 'blk.0.attn_norm.weight' has offset 73728, expected 36864")]
+    public async Task Damaged_tensor_entries_fail_cleanly_in_llama_cpp(string damage, string expected)
+    {
+        var bytes = GoodBytes;
+        var entry = TensorEntryOffset(bytes, "token_embd.weight");
+        if (damage == "type")
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(entry + 4 + 16), 99u); // after n_dims and two dims
+        }
+        else
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(entry + 4), 32UL); // first dim 64 → 32
+        }
+
+        var e = await AssertLoadFails(models.File($"damaged-{damage}.gguf", bytes), inspectorAccepts: true);
+        Assert.Contains("llama.cpp could not load", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public async Task Misaligned_tensor_offset()
+    {
+        var bytes = GoodBytes;
+        var entry = TensorEntryOffset(bytes, "output_norm.weight");
+        BitConverter.TryWriteBytes(bytes.AsSpan(entry + 4 + 8 + 4), BitConverter.ToUInt64(bytes, entry + 4 + 8 + 4) + 4);
+
+        var e = await AssertLoadFails(models.File("misaligned.gguf", bytes));
+        Assert.Contains("tensor 'output_norm.weight' has an invalid data offset", e.Message);
+    }
+
+    /// <summary>Offset just after the name of <paramref name="tensor"/>'s directory entry (at its dimension count).</summary>
+    private static int TensorEntryOffset(byte[] bytes, string tensor)
+    {
+        byte[] needle = [.. BitConverter.GetBytes((ulong)tensor.Length), .. System.Text.Encoding.ASCII.GetBytes(tensor)];
+        var at = bytes.AsSpan().IndexOf(needle);
+        Assert.True(at > 0);
+        return at + needle.Length;
     }
 
     [Fact]
