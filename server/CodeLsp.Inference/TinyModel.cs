@@ -45,7 +45,11 @@ public static class TinyModel
 
         var w = new GgufWriter();
         w.Add("general.architecture", arch);
-        w.Add("general.name", options.Name);
+        if (options.Name is not null)
+        {
+            w.Add("general.name", options.Name);
+        }
+
         w.Add("general.alignment", GgufFile.DefaultAlignment);
         w.Add("general.file_type", 0u);
         w.Add($"{arch}.context_length", (uint)options.ContextLength);
@@ -67,7 +71,7 @@ public static class TinyModel
         w.Add("tokenizer.ggml.bos_token_id", (uint)vocab.Id("<|endoftext|>"));
         w.Add("tokenizer.ggml.eos_token_id", (uint)vocab.Id("<|endoftext|>"));
         w.Add("tokenizer.ggml.eot_token_id", (uint)vocab.Id("<|endoftext|>"));
-        w.Add("tokenizer.ggml.add_bos_token", false);
+        w.Add("tokenizer.ggml.add_bos_token", options.AddBos);
         if (options.WriteFimMetadata && options.FimStyle == TinyFimStyle.Qwen)
         {
             w.Add("tokenizer.ggml.fim_pre_token_id", (uint)vocab.Id("<|fim_prefix|>"));
