@@ -15,9 +15,9 @@ internal static class SettingsApplier
 
         server.SettingsSources = sources;
         server.Settings = settings;
-        if (settings.LogLevel is { } level && server.LevelSwitch is { } levelSwitch)
+        if (server.LevelSwitch is { } levelSwitch)
         {
-            levelSwitch.MinimumLevel = level;
+            levelSwitch.MinimumLevel = settings.LogLevel ?? server.StartupLogLevel;
         }
 
         var assistant = settings.Assistant;
