@@ -99,5 +99,17 @@ public sealed class SettingsTests
         Assert.Empty(server.Assistant.Queries);
     }
 
+    [Fact]
+    public async Task AssistantRejectingSettings_DoesNotFailInitialize()
+    {
+        var assistant = new FakeAssistant { ApplySettingsFailure = new ArgumentException("threads out of range") };
+        await using var server = InProcessServer.Start(assistant);
+
+        var result = await server.Client.InitializeAsync();
+
+        Assert.Equal("codelsp", result.ServerInfo!.Name);
+        Assert.Contains(server.Log.Events, e => e.Level == LogEventLevel.Error && e.Exception is ArgumentException);
+    }
+
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 }

@@ -24,6 +24,14 @@ internal static class SettingsApplier
         server.Logger.Information(
             "Settings: model {ModelPath}, enabled {Enabled}, maxTokens {MaxTokens}, contextSize {ContextSize}, threads {Threads}",
             assistant.ModelPath ?? "(none)", assistant.Enabled, assistant.MaxTokens, assistant.ContextSize, assistant.Threads?.ToString() ?? "auto");
-        server.Assistant.ApplySettings(assistant);
+        try
+        {
+            server.Assistant.ApplySettings(assistant);
+        }
+        catch (Exception ex)
+        {
+            // initialize must still be answered, and a bad setting must not end the session.
+            server.Logger.Error(ex, "The assistant rejected the settings");
+        }
     }
 }
