@@ -70,6 +70,18 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task ClosedInputAfterShutdown_EndsWithZero()
+    {
+        var server = await InProcessServer.StartInitializedAsync();
+        await server.Client.RequestAsync<JsonElement>(Methods.Shutdown, null);
+
+        await server.ClientStream.DisposeAsync();
+
+        Assert.Equal(0, await server.WaitForExitAsync());
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task RequestBeforeInitialize_AnswersServerNotInitialized()
     {
         await using var server = InProcessServer.Start();
