@@ -116,6 +116,10 @@ public sealed class LanguageServerHost
         catch (TimeoutException)
         {
         }
+        catch (Exception ex)
+        {
+            _logger.Debug(ex, "Reading the client's stream ended with an error after the session ended");
+        }
         return exitCode;
     }
 }
