@@ -27,6 +27,15 @@ public sealed class SuggestionPostprocessorTests
     [InlineData("var x = $$", "", null)]
     [InlineData("var x = $$", "   \n  ", null)]
     [InlineData("var x = $$", "\n", null)]
+    // Loops within a line are cut after two repeats; short repeats that code is made of stay.
+    [InlineData("var s = $$", "Get(a).Get(a).Get(a).Get(a).Get(a)", "Get(a).Get(a).")]
+    [InlineData("var a = new[] { $$ };", "0, 0, 0, 0, 0", "0, 0, 0, 0, 0")]
+    [InlineData("var line = $$", "\"==========\";", "\"==========\";")]
+    [InlineData("// $$", "================================", "================================")]
+    // Noise: undecodable bytes or control characters mean the whole output is dropped.
+    [InlineData("var x = $$", "1\uFFFD;", null)]
+    [InlineData("var x = $$", "a\u0003b", null)]
+    [InlineData("var x = $$", "\ta;", "\ta;")]
     // Trailing whitespace is not worth showing.
     [InlineData("var x = $$", "1;   ", "1;")]
     public void Single_line(string markup, string raw, string? expected) => Check(markup, multiLine: false, raw, expected);

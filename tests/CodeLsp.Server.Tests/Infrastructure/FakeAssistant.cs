@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using CodeLsp.Features;
+using CodeLsp.Features.Completion;
+using Microsoft.CodeAnalysis.Text;
+
+namespace CodeLsp.Server.Tests.Infrastructure;
+
+/// <summary>A scripted assistant: records settings and queries, answers with <see cref="Complete"/>, raises statuses on demand.</summary>
+internal sealed class FakeAssistant : IAssistant
+{
+    public ConcurrentQueue<AssistantSettings> AppliedSettings { get; } = new();
+    public ConcurrentQueue<InlineCompletionQuery> Queries { get; } = new();
+
+    /// <summary>Default: echo the document with "$$" at the query's offset, so tests see the text and the offset at once.</summary>
+    public Func<InlineCompletionQuery, CancellationToken, Task<IReadOnlyList<InlineSuggestion>>> Complete { get; set; } = EchoAsync;
+
+    public ModelStatus Status { get; private set; } = new ModelStatus.NotConfigured();
+
+    public event Action<ModelStatus>? StatusChanged;
+
+    /// <summary>Set to make <see cref="ApplySettings"/> throw.</summary>
+    public Exception? ApplySettingsFailure { get; set; }
+
+    public void ApplySettings(AssistantSettings settings)
+    {
+        AppliedSettings.Enqueue(settings);
+        if (ApplySettingsFailure is { } failure) throw failure;
+    }
+
+    public Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
+    {
+        Queries.Enqueue(query);
+        return Complete(query, cancellationToken);
+    }
+
+    public void Raise(ModelStatus status)
+    {
+        Status = status;
+        StatusChanged?.Invoke(status);
+    }
+
+    public static Task<IReadOnlyList<InlineSuggestion>> EchoAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
+    {
+        var text = query.Document.Text.ToString();
+        var echo = text[..query.Offset] + "$$" + text[query.Offset..];
+        return Task.FromResult<IReadOnlyList<InlineSuggestion>>([new InlineSuggestion(echo, new TextSpan(query.Offset, 0), "echo")]);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
