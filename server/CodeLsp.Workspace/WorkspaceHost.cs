@@ -175,6 +175,32 @@ public sealed class WorkspaceHost : IDisposable
         Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);
     }
 
+    /// <summary>
+    /// Builds the compilations of the loaded projects (dependencies first) and their declarations, so the first
+    /// completion request does not pay for them. Call it in the background after <see cref="LoadAsync"/>; method
+    /// bodies are never bound here.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken ct)
+    {
+        var solution = CurrentSolution;
+        foreach (var id in solution.GetProjectDependencyGraph().GetTopologicallySortedProjects(ct))
+        {
+            if (solution.GetProject(id) is not { Language: LanguageNames.CSharp } project) continue;
+            if (await project.GetCompilationAsync(ct).ConfigureAwait(false) is not { } compilation) continue;
+            var pending = new Stack<INamespaceSymbol>();
+            pending.Push(compilation.Assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                foreach (var member in pending.Pop().GetMembers())
+                {
+                    if (member is INamespaceSymbol ns) pending.Push(ns);
+                    else if (member is INamedTypeSymbol type) _ = type.GetMembers();
+                }
+            }
+        }
+    }
+
     /// <summary>The open text overlaid on the current snapshot (or on the miscellaneous project when no project has the file).</summary>
     public Document GetDocument(Uri uri, SourceText openText)
     {

@@ -44,10 +44,10 @@ public sealed class WorkspaceHostTests(LoadedWarehouse warehouse) : IClassFixtur
         Assert.Equal(WorkspaceLoadStatus.Loaded, state.Status);
         Assert.Equal(WorkspaceMode.MSBuild, state.Mode);
         Assert.Null(state.UserMessage);
-        Assert.Equal(4, state.ProjectCount);
+        Assert.Equal(5, state.ProjectCount);
         var names = Host.CurrentSolution.Projects.Select(p => p.Name).Order().ToList();
-        Assert.Equal(["Warehouse.Cli", "Warehouse.Domain", "Warehouse.Reporting", "Warehouse.Services"], names);
-        Assert.True(state.DocumentCount >= 53, $"{state.DocumentCount} documents");
+        Assert.Equal(["Warehouse.Cli", "Warehouse.Domain", "Warehouse.Purchasing", "Warehouse.Reporting", "Warehouse.Services"], names);
+        Assert.True(state.DocumentCount >= 58, $"{state.DocumentCount} documents");
         Assert.NotEmpty(warehouse.Progress);
         var services = Host.CurrentSolution.Projects.Single(p => p.Name == "Warehouse.Services");
         Assert.Contains(services.ProjectReferences, r => Host.CurrentSolution.GetProject(r.ProjectId)!.Name == "Warehouse.Domain");

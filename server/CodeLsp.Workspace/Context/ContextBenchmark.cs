@@ -54,6 +54,11 @@ public sealed record ContextBenchmarkReport(
 
     public IReadOnlyList<double> AfterEditCpuMs { get; init; } = [];
 
+    /// <summary>Sites where the edit stayed inside a body and the earlier semantic model was reused.</summary>
+    public int ReusedModelSites { get; init; }
+
+    public TimeSpan WarmUp { get; init; }
+
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
         if (values.Count == 0) return double.NaN;
@@ -94,7 +99,10 @@ public static class ContextBenchmark
         IReadOnlyList<RecentDocument> currentTabs = [];
         var builder = new SemanticContextBuilder(() => currentTabs);
 
-        // First context after load: what the first completion request would pay (compilations are built lazily).
+        // Warm-up (what the server starts right after loading), then the first context a completion request would get.
+        var warmUpClock = Stopwatch.StartNew();
+        await host.WarmUpAsync(ct).ConfigureAwait(false);
+        var warmUp = warmUpClock.Elapsed;
         var firstClock = Stopwatch.StartNew();
         if (documents.Count > 0)
         {
@@ -104,7 +112,7 @@ public static class ContextBenchmark
         }
         var firstContext = firstClock.Elapsed;
         var (managedAfterLoad, workingSetAfterLoad) = Memory();
-        await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
+        await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
 
         var sites = new List<Site>();
         var sourceLines = 0;
@@ -127,6 +135,7 @@ public static class ContextBenchmark
         var warmCpu = new List<double>();
         var afterEditCpu = new List<double>();
         var misses = new List<string>();
+        var reusedSites = 0;
         var phaseTotals = new Dictionary<string, double>(StringComparer.Ordinal);
         using var process = Process.GetCurrentProcess();
         TimeSpan Cpu()
@@ -175,6 +184,11 @@ public static class ContextBenchmark
             var uri = new Uri(site.Path);
             var tabs = OpenTabs(solution, original, options.OpenTabs);
             currentTabs = tabs;
+            // The state before the keystroke: the document as it was, with a context request answered there (in an
+            // editor, the previous keystroke's). Not timed.
+            var before = host.GetDocument(uri, originalText);
+            await builder.CollectAsync(before, site.Offset, new ContextRequest(window), ct).ConfigureAwait(false);
+            var reusedBefore = builder.ReusedModels;
             if (options.ShowMisses > 0) SemanticContextBuilder.PhaseObserver = (phase, time) => phaseTotals["edit: " + phase] = phaseTotals.GetValueOrDefault("edit: " + phase) + time.TotalMilliseconds;
             var cpuBefore = Cpu();
             var clock = Stopwatch.StartNew();
@@ -183,6 +197,7 @@ public static class ContextBenchmark
             var packedMax = ContextPacker.Pack(items, ContextBudget.Estimated(maxBudget));
             afterEdit.Add(clock.Elapsed.TotalMilliseconds);
             afterEditCpu.Add((Cpu() - cpuBefore).TotalMilliseconds);
+            if (builder.ReusedModels > reusedBefore) reusedSites++;
             SemanticContextBuilder.PhaseObserver = null;
 
             clock.Restart();
@@ -222,7 +237,7 @@ public static class ContextBenchmark
         var rows = recall.OrderBy(r => r.Key.Kind == "all" ? 0 : 1).ThenBy(r => r.Key.Kind, StringComparer.Ordinal).ThenBy(r => r.Key.Budget)
             .Select(r => new RecallRow(r.Key.Budget, r.Key.Kind, r.Value.Sites, r.Value.Targets, r.Value.Semantic, r.Value.Baseline)).ToList();
         var report = new ContextBenchmarkReport(load, sourceLines, firstContext, managedAfterLoad, workingSetAfterLoad, managedAfterRun, workingSetAfterRun,
-            sampled.Count, warm, afterEdit, baselineTimes, rows) { WarmCpuMs = warmCpu, AfterEditCpuMs = afterEditCpu };
+            sampled.Count, warm, afterEdit, baselineTimes, rows) { WarmCpuMs = warmCpu, AfterEditCpuMs = afterEditCpu, ReusedModelSites = reusedSites, WarmUp = warmUp };
         await WriteAsync(report, output, total.Elapsed).ConfigureAwait(false);
         if (options.ShowMisses > 0)
         {
@@ -246,6 +261,7 @@ public static class ContextBenchmark
         await output.WriteLineAsync($"  baseline (snippets)    {Stats(report.BaselineMs)}").ConfigureAwait(false);
         await output.WriteLineAsync($"  CPU time, warm         {Stats(report.WarmCpuMs)}").ConfigureAwait(false);
         await output.WriteLineAsync($"  CPU time, after edit   {Stats(report.AfterEditCpuMs)}").ConfigureAwait(false);
+        await output.WriteLineAsync(Invariant($"  (after an edit, the earlier semantic model was reused at {report.ReusedModelSites} of {report.Sites} sites; the others bound a new compilation)")).ConfigureAwait(false);
         await output.WriteLineAsync(Invariant($"Memory: after load {Mb(report.ManagedBytesAfterLoad)} managed / {Mb(report.WorkingSetAfterLoad)} working set; after the run {Mb(report.ManagedBytesAfterRun)} / {Mb(report.WorkingSetAfterRun)} (no model loaded)")).ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync("Recall: identifiers of the true continuation declared outside the visible window and not written in it,").ConfigureAwait(false);

@@ -38,6 +38,13 @@ public sealed class SemanticContextBuilder
         public const double TypeOutline = 0.62;
         public const double Usings = 0.50;
         public const double SimilarSnippetScale = 0.45;
+
+        /// <summary>
+        /// At the start of a statement (no receiver, no open call) the next line is "more code like this", which
+        /// similar snippets predict best: they rank from 0.55 (no overlap) to 0.95 (identical identifiers).
+        /// </summary>
+        public const double StatementStartSnippetFloor = 0.55;
+        public const double StatementStartSnippetScale = 0.40;
     }
 
     private const int MaxReceiverMembers = 60;
@@ -110,7 +117,9 @@ public sealed class SemanticContextBuilder
         }
         if (_recentDocuments?.Invoke() is { Count: > 0 } recent)
         {
-            foreach (var snippet in _snippets.Find(text, offset, recent, document.FilePath, Scores.SimilarSnippetScale))
+            var atStatementStart = !items.ToList().Any(i => i.Kind is ContextItemKinds.ReceiverMember or ContextItemKinds.Overload);
+            var (floor, scale) = atStatementStart ? (Scores.StatementStartSnippetFloor, Scores.StatementStartSnippetScale) : (0.0, Scores.SimilarSnippetScale);
+            foreach (var snippet in _snippets.Find(text, offset, recent, document.FilePath, scale, floor))
                 items.Add(snippet);
             Phase("snippets");
         }

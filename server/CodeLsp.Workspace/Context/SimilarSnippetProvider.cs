@@ -27,7 +27,7 @@ public sealed class SimilarSnippetProvider
     };
 
     /// <summary>Items for the snippets most similar to the text before <paramref name="offset"/>.</summary>
-    public IReadOnlyList<ContextItem> Find(SourceText text, int offset, IEnumerable<RecentDocument> candidates, string? currentPath, double scale = 1.0)
+    public IReadOnlyList<ContextItem> Find(SourceText text, int offset, IEnumerable<RecentDocument> candidates, string? currentPath, double scale = 1.0, double floor = 0.0)
     {
         var query = QueryTokens(text, offset);
         if (query.Count == 0) return [];
@@ -49,7 +49,7 @@ public sealed class SimilarSnippetProvider
             items.Add(new ContextItem(ContextItemKinds.SimilarSnippet,
                 $"Compare this snippet from {System.IO.Path.GetFileName(document.Path)}:\n{snippet}", document.Path, span,
                 $"lines {first + 1}-{last + 1} share {similarity:P0} of their identifiers with the lines before the caret",
-                Math.Round(similarity * scale, 4), Included: false));
+                Math.Round(floor + similarity * scale, 4), Included: false));
             if (items.Count == MaxSnippets) break;
         }
         return items;
