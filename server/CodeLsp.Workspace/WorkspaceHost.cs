@@ -166,6 +166,8 @@ public sealed class WorkspaceHost : IDisposable
             return;
         }
 
+        loaded = AddTransitiveProjectReferences(loaded, _logger);
+
         string? partial = null;
         if (allFailures.Count > 0)
         {
@@ -348,6 +350,29 @@ public sealed class WorkspaceHost : IDisposable
             Volatile.Write(ref _recentSnapshot, [.. _recent]);
             return;
         }
+    }
+
+    /// <summary>
+    /// SDK projects see the projects their references reference (transitive project references). MSBuild learns
+    /// them from the restore output (obj/project.assets.json); in a folder that was never restored they are missing
+    /// and `using` directives for those projects do not bind. Adding them to the solution gives the compiler's view.
+    /// </summary>
+    internal static Solution AddTransitiveProjectReferences(Solution solution, ILogger logger)
+    {
+        var graph = solution.GetProjectDependencyGraph();
+        foreach (var project in solution.Projects.Where(p => p.Language == LanguageNames.CSharp).ToList())
+        {
+            var direct = project.ProjectReferences.Select(r => r.ProjectId).ToHashSet();
+            var missing = graph.GetProjectsThatThisProjectTransitivelyDependsOn(project.Id)
+                .Where(id => !direct.Contains(id) && solution.GetProject(id) is { Language: LanguageNames.CSharp } referenced &&
+                             !project.MetadataReferences.OfType<PortableExecutableReference>().Any(m => string.Equals(Path.GetFileNameWithoutExtension(m.FilePath), referenced.AssemblyName, StringComparison.OrdinalIgnoreCase)))
+                .ToList();
+            if (missing.Count == 0) continue;
+            logger.Information("{Project}: adding transitive project references {References} (the folder is probably not restored)",
+                project.Name, string.Join(", ", missing.Select(id => solution.GetProject(id)!.Name)));
+            solution = solution.AddProjectReferences(project.Id, missing.Select(id => new ProjectReference(id)));
+        }
+        return solution;
     }
 
     private static int CountDocuments(Solution solution) => solution.Projects.Sum(p => p.DocumentIds.Count);
