@@ -136,6 +136,7 @@ public static class ContextBenchmark
         var afterEditCpu = new List<double>();
         var misses = new List<string>();
         var reusedSites = 0;
+        var reuseFailures = new Dictionary<string, int>(StringComparer.Ordinal);
         var phaseTotals = new Dictionary<string, double>(StringComparer.Ordinal);
         using var process = Process.GetCurrentProcess();
         TimeSpan Cpu()
@@ -190,6 +191,7 @@ public static class ContextBenchmark
             await builder.CollectAsync(before, site.Offset, new ContextRequest(window), ct).ConfigureAwait(false);
             var reusedBefore = builder.ReusedModels;
             if (options.ShowMisses > 0) SemanticContextBuilder.PhaseObserver = (phase, time) => phaseTotals["edit: " + phase] = phaseTotals.GetValueOrDefault("edit: " + phase) + time.TotalMilliseconds;
+            SemanticContextBuilder.ReuseObserver = reason => reuseFailures[reason] = reuseFailures.GetValueOrDefault(reason) + 1;
             var cpuBefore = Cpu();
             var clock = Stopwatch.StartNew();
             var edited = host.GetDocument(uri, editedText);
@@ -198,6 +200,7 @@ public static class ContextBenchmark
             afterEdit.Add(clock.Elapsed.TotalMilliseconds);
             afterEditCpu.Add((Cpu() - cpuBefore).TotalMilliseconds);
             if (builder.ReusedModels > reusedBefore) reusedSites++;
+            SemanticContextBuilder.ReuseObserver = null;
             SemanticContextBuilder.PhaseObserver = null;
 
             clock.Restart();
@@ -244,6 +247,7 @@ public static class ContextBenchmark
             await output.WriteLineAsync("Time per phase (total over all sites):").ConfigureAwait(false);
             foreach (var (phase, ms) in phaseTotals.OrderBy(p => p.Key, StringComparer.Ordinal))
                 await output.WriteLineAsync(Invariant($"  {phase,-26} {ms,9:F0} ms")).ConfigureAwait(false);
+            await output.WriteLineAsync("Why the earlier model could not be reused: " + string.Join("; ", reuseFailures.Select(r => $"{r.Key}: {r.Value}"))).ConfigureAwait(false);
             await output.WriteLineAsync($"Recall misses at {options.Budgets.Min()} tokens (first {misses.Count}):").ConfigureAwait(false);
             foreach (var miss in misses) await output.WriteLineAsync("  " + miss).ConfigureAwait(false);
         }

@@ -93,7 +93,7 @@ public sealed class SemanticContextBuilder
         {
             Phase("parse");
             var visible = request.ResolveVisibleSpan(text, offset);
-            var reuse = await TryReuseModelAsync(document, text, root, offset, ct).ConfigureAwait(false);
+            var reuse = TryReuseModel(document, text, root, offset);
             if (reuse is not null)
             {
                 Phase("semantic model (reused)");
@@ -110,7 +110,7 @@ public sealed class SemanticContextBuilder
             }
             if (reuse is null && await document.GetSemanticModelAsync(ct).ConfigureAwait(false) is { } model)
             {
-                await RememberModelAsync(document, text, model, ct).ConfigureAwait(false);
+                RememberModel(document, text, model);
                 Phase("semantic model");
                 Collect(new Site(document, text, root, model, offset, visible, ct), items, Phase);
             }
@@ -135,8 +135,8 @@ public sealed class SemanticContextBuilder
         AddEnclosingMember(site, items);
         AddLocals(site, items);
         phase("locals");
-        AddReferencedAndScopeTypes(site, items);
-        phase("referenced + scope types");
+        AddReferencedAndScopeTypes(site, items, phase);
+        phase("scope types");
         AddEnclosingTypeOutline(site, items);
         AddUsings(site, items);
         phase("outline + usings");
@@ -145,11 +145,11 @@ public sealed class SemanticContextBuilder
     // ---- semantic model reuse ------------------------------------------------------------------------------------
 
     /// <summary>
-    /// A full semantic model of an earlier version of a document, with the text it was built for and the project's
-    /// dependent semantic version then. Typing inside a method body changes neither declarations nor that version,
-    /// so the earlier compilation still describes everything outside the body; only the body needs binding again.
+    /// A full semantic model of an earlier version of a document, with the text and the solution it was built for.
+    /// While only this document changes, and only inside one body, the earlier compilation still describes every
+    /// declaration; only the body needs binding again.
     /// </summary>
-    private sealed record ReusableModel(SemanticModel BaseModel, SourceText BaseText, VersionStamp Version);
+    private sealed record ReusableModel(SemanticModel BaseModel, SourceText BaseText, Solution BaseSolution);
 
     /// <summary>A speculative model binding the edited member's new body against the earlier compilation.</summary>
     private sealed record Speculation(SemanticModel Model, TextSpan Body, int OldBodyEnd, int Delta)
@@ -165,23 +165,49 @@ public sealed class SemanticContextBuilder
     private readonly Lock _modelsGate = new();
     private readonly Dictionary<DocumentId, ReusableModel> _models = [];
 
-    private async Task RememberModelAsync(Document document, SourceText text, SemanticModel model, CancellationToken ct)
+    private void RememberModel(Document document, SourceText text, SemanticModel model)
     {
-        var version = await document.Project.GetDependentSemanticVersionAsync(ct).ConfigureAwait(false);
         lock (_modelsGate)
         {
-            _models[document.Id] = new ReusableModel(model, text, version);
+            _models[document.Id] = new ReusableModel(model, text, document.Project.Solution);
             if (_models.Count > 64) _models.Remove(_models.Keys.First(k => k != document.Id));
         }
     }
 
-    private async Task<Speculation?> TryReuseModelAsync(Document document, SourceText text, CompilationUnitSyntax root, int offset, CancellationToken ct)
+    /// <summary>
+    /// True when the snapshot differs from the base snapshot in this document's text only: then every declaration
+    /// of every other file is as the base compilation has it.
+    /// </summary>
+    private static bool OnlyThisDocumentChanged(Document document, Solution baseSolution)
+    {
+        var solution = document.Project.Solution;
+        if (solution == baseSolution) return true;
+        if (solution.Id != baseSolution.Id) return false;
+        foreach (var project in solution.GetChanges(baseSolution).GetProjectChanges())
+        {
+            if (project.ProjectId != document.Project.Id || project.GetAddedDocuments().Any() || project.GetRemovedDocuments().Any() ||
+                project.GetAddedProjectReferences().Any() || project.GetRemovedProjectReferences().Any() ||
+                project.GetAddedMetadataReferences().Any() || project.GetRemovedMetadataReferences().Any() ||
+                project.OldProject.CompilationOptions != project.NewProject.CompilationOptions || project.OldProject.ParseOptions != project.NewProject.ParseOptions)
+                return false;
+            if (project.GetChangedDocuments().Any(id => id != document.Id)) return false;
+        }
+        return !solution.GetChanges(baseSolution).GetAddedProjects().Any() && !solution.GetChanges(baseSolution).GetRemovedProjects().Any();
+    }
+
+    /// <summary>Benchmark hook: why a request could not reuse the earlier model.</summary>
+    internal static Action<string>? ReuseObserver { get; set; }
+
+    private Speculation? TryReuseModel(Document document, SourceText text, CompilationUnitSyntax root, int offset)
     {
         ReusableModel? reusable;
         lock (_modelsGate) _models.TryGetValue(document.Id, out reusable);
         if (reusable is null || ReferenceEquals(reusable.BaseText, text)) return null; // same text: the full model is cached anyway
-        var version = await document.Project.GetDependentSemanticVersionAsync(ct).ConfigureAwait(false);
-        if (version != reusable.Version) return null;
+        if (!OnlyThisDocumentChanged(document, reusable.BaseSolution))
+        {
+            ReuseObserver?.Invoke("other documents changed");
+            return null;
+        }
 
         var token = offset > 0 ? root.FindToken(offset - 1) : root.FindToken(0);
         var member = token.Parent?.AncestorsAndSelf().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or BasePropertyDeclarationSyntax or BaseTypeDeclarationSyntax);
@@ -193,14 +219,22 @@ public sealed class SemanticContextBuilder
             IndexerDeclarationSyntax indexer => indexer.ExpressionBody,
             _ => null,
         };
-        if (body is null || !body.Span.Contains(offset) && body.Span.End != offset) return null;
+        if (body is null || !body.Span.Contains(offset) && body.Span.End != offset)
+        {
+            ReuseObserver?.Invoke($"caret not in a body ({member?.Kind().ToString() ?? "top level"})");
+            return null;
+        }
 
         // Every change since the base text must lie inside this body.
         var changes = text.GetChangeRanges(reusable.BaseText);
         if (changes.Count == 0) return null;
         var delta = changes.Sum(c => c.NewLength - c.Span.Length);
         var oldBodyEnd = body.Span.End - delta;
-        if (changes[0].Span.Start <= body.SpanStart || changes[^1].Span.End >= oldBodyEnd) return null;
+        if (changes[0].Span.Start <= body.SpanStart || changes[^1].Span.End >= oldBodyEnd)
+        {
+            ReuseObserver?.Invoke("edit reaches outside the body");
+            return null;
+        }
         if (oldBodyEnd > reusable.BaseText.Length) return null;
 
         SemanticModel? ok = null;
@@ -583,7 +617,7 @@ public sealed class SemanticContextBuilder
 
     // ---- symbols referenced in the enclosing member, and the types of what is in scope ----------------------------
 
-    private static void AddReferencedAndScopeTypes(Site site, ItemList items)
+    private static void AddReferencedAndScopeTypes(Site site, ItemList items, Action<string> phase)
     {
         var model = site.Model;
         var ct = site.CancellationToken;
@@ -652,6 +686,7 @@ public sealed class SemanticContextBuilder
             }
         }
 
+        phase("referenced");
         // Members of the types the code near the caret works with: the likely next member accesses.
         foreach (var (type, (score, why)) in scopeTypes.OrderByDescending(t => t.Value.Score).Take(MaxScopeTypes))
         {
