@@ -269,6 +269,17 @@ public sealed class SemanticContextBuilderTests
         var items2 = await builder.CollectAsync(renamed, caret2, new ContextRequest(new TextSpan(caret2, 0)), default);
         Assert.Equal(1, builder.ReusedModels);
         Assert.Contains(items2, i => i.Kind == ContextItemKinds.TypeOutline && i.Text.Contains("int Total(int x);", StringComparison.Ordinal));
+
+        // Another file changed since the base model: its declarations may differ, so no reuse either.
+        var withNewType = renamed.Project.AddDocument("Coupon.cs", "namespace Shop;\npublic sealed class Coupon { public decimal Percent { get; } }", filePath: "/src/Test/Coupon.cs").Project.Solution;
+        var current = withNewType.GetDocument(renamed.Id)!;
+        var currentText = await current.GetTextAsync();
+        var bodyStart = caret + "int Total(int x)".Length - "int Count()".Length;
+        var typed3 = "var p = new Coupon().;\n        ";
+        var edited3 = current.WithText(currentText.WithChanges(new TextChange(new TextSpan(bodyStart, 0), typed3)));
+        var items3 = await builder.CollectAsync(edited3, bodyStart + "var p = new Coupon().".Length, ContextRequest.Default, default);
+        Assert.Equal(1, builder.ReusedModels);
+        Assert.Contains(items3, i => i.Kind == ContextItemKinds.ReceiverMember && i.Text.Contains("public decimal Percent { get; }", StringComparison.Ordinal));
     }
 
     [Fact]
