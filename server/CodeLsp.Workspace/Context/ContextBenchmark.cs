@@ -136,6 +136,7 @@ public static class ContextBenchmark
         var afterEditCpu = new List<double>();
         var misses = new List<string>();
         var reusedSites = 0;
+        var slowest = new List<(double Ms, string Site)>();
         var reuseFailures = new Dictionary<string, int>(StringComparer.Ordinal);
         var phaseTotals = new Dictionary<string, double>(StringComparer.Ordinal);
         using var process = Process.GetCurrentProcess();
@@ -200,6 +201,7 @@ public static class ContextBenchmark
             afterEdit.Add(clock.Elapsed.TotalMilliseconds);
             afterEditCpu.Add((Cpu() - cpuBefore).TotalMilliseconds);
             if (builder.ReusedModels > reusedBefore) reusedSites++;
+            slowest.Add((afterEdit[^1], $"{Path.GetFileName(site.Path)}:{editedText.Lines.GetLineFromPosition(site.Offset).LineNumber + 1} {site.Kind}{(builder.ReusedModels > reusedBefore ? " (reused)" : "")} {items.Count} items"));
             SemanticContextBuilder.ReuseObserver = null;
             SemanticContextBuilder.PhaseObserver = null;
 
@@ -247,6 +249,7 @@ public static class ContextBenchmark
             await output.WriteLineAsync("Time per phase (total over all sites):").ConfigureAwait(false);
             foreach (var (phase, ms) in phaseTotals.OrderBy(p => p.Key, StringComparer.Ordinal))
                 await output.WriteLineAsync(Invariant($"  {phase,-26} {ms,9:F0} ms")).ConfigureAwait(false);
+            await output.WriteLineAsync("Slowest sites after an edit: " + string.Join("; ", slowest.OrderByDescending(x => x.Ms).Take(12).Select(x => Invariant($"{x.Site} {x.Ms:F0} ms")))).ConfigureAwait(false);
             await output.WriteLineAsync("Why the earlier model could not be reused: " + string.Join("; ", reuseFailures.Select(r => $"{r.Key}: {r.Value}"))).ConfigureAwait(false);
             await output.WriteLineAsync($"Recall misses at {options.Budgets.Min()} tokens (first {misses.Count}):").ConfigureAwait(false);
             foreach (var miss in misses) await output.WriteLineAsync("  " + miss).ConfigureAwait(false);
