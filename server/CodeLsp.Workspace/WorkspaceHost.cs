@@ -88,6 +88,13 @@ public sealed class WorkspaceHost : IDisposable
             return;
         }
 
+        // MSBuild works in its own process for seconds. Meanwhile the folder's files serve as an ad-hoc project, so
+        // completions get solution-wide context before the load ends, and compiling it warms up this process.
+        var interim = AdHocProject.AddFolderProject(_emptyWorkspace.CurrentSolution, folder, Path.GetFileName(folder) + " (while loading)");
+        Publish(interim, new WorkspaceLoadState(WorkspaceLoadStatus.Loading, WorkspaceMode.AdHocFallback, 1, CountDocuments(interim), clock.Elapsed, [], null), null);
+        using var interimCancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var interimWarmUp = Task.Run(() => WarmUpAsync(interim, interimCancellation.Token), interimCancellation.Token);
+
         var diagnostics = new List<string>();
         var failures = new List<string>();
         var workspace = MSBuildWorkspace.Create();
@@ -158,6 +165,8 @@ public sealed class WorkspaceHost : IDisposable
         }
         if (loaded is null || csharpProjects == 0)
         {
+            await interimCancellation.CancelAsync().ConfigureAwait(false);
+            await AwaitQuietlyAsync(interimWarmUp).ConfigureAwait(false);
             workspace.Dispose();
             var adhoc = AdHocProject.AddFolderProject(_emptyWorkspace.CurrentSolution, folder, Path.GetFileName(folder) + " (ad hoc)");
             var message = $"CodeLsp could not load {Path.GetFileName(target[0])}{(target.Count > 1 ? $" and {target.Count - 1} more" : "")}: " +
@@ -167,6 +176,8 @@ public sealed class WorkspaceHost : IDisposable
         }
 
         loaded = AddTransitiveProjectReferences(loaded, _logger);
+        await interimCancellation.CancelAsync().ConfigureAwait(false);
+        await AwaitQuietlyAsync(interimWarmUp).ConfigureAwait(false);
 
         string? partial = null;
         if (allFailures.Count > 0)
@@ -182,9 +193,10 @@ public sealed class WorkspaceHost : IDisposable
     /// completion request does not pay for them. Call it in the background after <see cref="LoadAsync"/>; method
     /// bodies are never bound here.
     /// </summary>
-    public async Task WarmUpAsync(CancellationToken ct)
+    public Task WarmUpAsync(CancellationToken ct) => WarmUpAsync(CurrentSolution, ct);
+
+    private static async Task WarmUpAsync(Solution solution, CancellationToken ct)
     {
-        var solution = CurrentSolution;
         foreach (var id in solution.GetProjectDependencyGraph().GetTopologicallySortedProjects(ct))
         {
             if (solution.GetProject(id) is not { Language: LanguageNames.CSharp } project) continue;
@@ -373,6 +385,22 @@ public sealed class WorkspaceHost : IDisposable
             solution = solution.AddProjectReferences(project.Id, missing.Select(id => new ProjectReference(id)));
         }
         return solution;
+    }
+
+    private async Task AwaitQuietlyAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The real solution arrived first.
+        }
+        catch (Exception e)
+        {
+            _logger.Debug(e, "Warming up the interim project failed");
+        }
     }
 
     private static int CountDocuments(Solution solution) => solution.Projects.Sum(p => p.DocumentIds.Count);

@@ -209,8 +209,12 @@ public sealed class WorkspaceFallbackTests
         var before = host.GetDocument(new Uri(printer), text);
         Assert.Equal("Miscellaneous Files", before.Project.Name);
 
+        // While MSBuild works, the folder's files are an ad-hoc project: the open file sees the others already.
         var loading = host.LoadAsync(folder.Path, trusted: true, progress: null, CancellationToken.None);
+        Assert.Equal(WorkspaceLoadStatus.Loading, host.State.Status);
         var during = host.GetDocument(new Uri(printer), text);
+        Assert.EndsWith("(while loading)", during.Project.Name, StringComparison.Ordinal);
+        Assert.Contains(during.Project.Documents, d => d.Name == "Invoice.cs");
         Assert.NotNull(await during.GetSemanticModelAsync());
         await loading;
 

@@ -14,10 +14,11 @@ internal static class BenchContextCommand
         var folder = new Argument<string>("folder") { Description = "Solution folder (MSBuild writes obj/ there)", DefaultValueFactory = _ => "tests/fixtures/Warehouse" };
         var sites = new Option<int>("--sites") { Description = "Completion sites to sample", DefaultValueFactory = _ => 400 };
         var misses = new Option<int>("--show-misses") { Description = "Also print the time per phase and this many recall misses", DefaultValueFactory = _ => 0 };
-        var command = new Command("context", "Measure the Roslyn context engine: load, latency, memory, recall vs. snippets") { folder, sites, misses };
+        var noWarmUp = new Option<bool>("--no-warm-up") { Description = "Measure the first context on cold compilations (no warm-up after loading)" };
+        var command = new Command("context", "Measure the Roslyn context engine: load, latency, memory, recall vs. snippets") { folder, sites, misses, noWarmUp };
         command.SetAction(async (parse, ct) =>
         {
-            var options = new ContextBenchmarkOptions { MaxSites = parse.GetValue(sites), ShowMisses = parse.GetValue(misses) };
+            var options = new ContextBenchmarkOptions { MaxSites = parse.GetValue(sites), ShowMisses = parse.GetValue(misses), WarmUp = !parse.GetValue(noWarmUp) };
             await ContextBenchmark.RunAsync(Path.GetFullPath(parse.GetValue(folder)!), Console.Out, options, CliLogging.Create(), ct).ConfigureAwait(false);
             return 0;
         });

@@ -25,6 +25,9 @@ public sealed record ContextBenchmarkOptions
 
     public bool Trusted { get; init; } = true;
 
+    /// <summary>Build all compilations before the first context (as the server does in the background after loading).</summary>
+    public bool WarmUp { get; init; } = true;
+
     /// <summary>Print the time per collection phase and this many recall misses (for tuning).</summary>
     public int ShowMisses { get; init; }
 }
@@ -85,9 +88,26 @@ public static class ContextBenchmark
         options ??= new ContextBenchmarkOptions();
         var total = Stopwatch.StartNew();
         using var host = new WorkspaceHost(logger);
-        await host.LoadAsync(solutionFolder, options.Trusted, progress: null, ct).ConfigureAwait(false);
+        var loading = host.LoadAsync(solutionFolder, options.Trusted, progress: null, ct);
+        // While MSBuild works, the host serves an ad-hoc project of the folder: the first context a request gets.
+        string? interimReport = null;
+        while (!loading.IsCompleted && interimReport is null)
+        {
+            if (host.State.Status == WorkspaceLoadStatus.Loading && host.CurrentSolution.Projects.FirstOrDefault() is { } interim &&
+                interim.Documents.Where(d => d.FilePath is { } f && !IsGenerated(f)).OrderBy(d => d.FilePath, StringComparer.Ordinal).FirstOrDefault() is { } probe)
+            {
+                var probeText = await probe.GetTextAsync(ct).ConfigureAwait(false);
+                var probeContext = await new SemanticContextBuilder().BuildAsync(host.GetDocument(new Uri(probe.FilePath!), probeText), probeText.Length / 2, ContextBudget.Estimated(1024), ct).ConfigureAwait(false);
+                interimReport = Invariant($"During loading: first context {total.Elapsed.TotalMilliseconds:F0} ms after start, from the ad-hoc project of the folder ({probeContext.Items.Count} items for {Path.GetFileName(probe.FilePath)})");
+                host.DocumentClosed(new Uri(probe.FilePath!));
+                break;
+            }
+            await Task.Delay(10, ct).ConfigureAwait(false);
+        }
+        await loading.ConfigureAwait(false);
         var load = host.State;
         await output.WriteLineAsync($"Workspace: {load}").ConfigureAwait(false);
+        if (interimReport is not null) await output.WriteLineAsync(interimReport).ConfigureAwait(false);
         if (load.UserMessage is not null) await output.WriteLineAsync($"  {load.UserMessage}").ConfigureAwait(false);
 
         var solution = host.CurrentSolution;
@@ -101,7 +121,7 @@ public static class ContextBenchmark
 
         // Warm-up (what the server starts right after loading), then the first context a completion request would get.
         var warmUpClock = Stopwatch.StartNew();
-        await host.WarmUpAsync(ct).ConfigureAwait(false);
+        if (options.WarmUp) await host.WarmUpAsync(ct).ConfigureAwait(false);
         var warmUp = warmUpClock.Elapsed;
         var firstClock = Stopwatch.StartNew();
         if (documents.Count > 0)
