@@ -108,9 +108,8 @@ public sealed class SemanticContextBuilder
                     reuse = null;
                 }
             }
-            if (reuse is null && await document.GetSemanticModelAsync(ct).ConfigureAwait(false) is { } model)
+            if (reuse is null && await GetFullModelAsync(document, text, ct).ConfigureAwait(false) is { } model)
             {
-                RememberModel(document, text, model);
                 Phase("semantic model");
                 Collect(new Site(document, text, root, model, offset, visible, ct), items, Phase);
             }
@@ -152,8 +151,11 @@ public sealed class SemanticContextBuilder
     private sealed record ReusableModel(SemanticModel BaseModel, SourceText BaseText, Solution BaseSolution);
 
     /// <summary>A speculative model binding the edited member's new body against the earlier compilation.</summary>
-    private sealed record Speculation(SemanticModel Model, TextSpan Body, int OldBodyEnd, int Delta)
+    private sealed record Speculation(SemanticModel Model, TextSpan Body, int OldBodyEnd, int Delta, SemanticModel BaseModel, SourceText BaseText, TextSpan OldChange)
     {
+        /// <summary>The changed text in the current document.</summary>
+        public TextSpan NewChange => new(OldChange.Start, OldChange.Length + Delta);
+
         /// <summary>A position in the earlier text, moved to where the same code is now.</summary>
         public int ToCurrent(int oldPosition) => oldPosition >= OldBodyEnd ? oldPosition + Delta : oldPosition;
     }
@@ -164,6 +166,29 @@ public sealed class SemanticContextBuilder
     private int _reusedModels;
     private readonly Lock _modelsGate = new();
     private readonly Dictionary<DocumentId, ReusableModel> _models = [];
+
+    /// <summary>
+    /// The document's full semantic model, without nullable flow analysis: the context reads declared types, never
+    /// flow states, and nullable analysis would bind and walk the whole member on the first question. Cached here
+    /// (per document, for the latest text) since it is not the model Roslyn caches for the document.
+    /// </summary>
+    private async Task<SemanticModel?> GetFullModelAsync(Document document, SourceText text, CancellationToken ct)
+    {
+        ReusableModel? cached;
+        lock (_modelsGate) _models.TryGetValue(document.Id, out cached);
+        var tree = await document.GetSyntaxTreeAsync(ct).ConfigureAwait(false);
+        if (cached is not null && cached.BaseModel.SyntaxTree == tree && OnlyThisDocumentChanged(document, cached.BaseSolution))
+            return cached.BaseModel;
+        var compilation = await document.Project.GetCompilationAsync(ct).ConfigureAwait(false);
+        if (tree is null || compilation is null) return null;
+        // Experimental in Roslyn 5.12 (dotnet/roslyn#70609); the version is pinned centrally, and the tests would
+        // show a removal at the next update.
+#pragma warning disable RSEXPERIMENTAL001
+        var model = compilation.GetSemanticModel(tree, SemanticModelOptions.DisableNullableAnalysis);
+#pragma warning restore RSEXPERIMENTAL001
+        RememberModel(document, text, model);
+        return model;
+    }
 
     private void RememberModel(Document document, SourceText text, SemanticModel model)
     {
@@ -255,7 +280,8 @@ public sealed class SemanticContextBuilder
             ok = null;
         }
         if (ok is not null) Interlocked.Increment(ref _reusedModels);
-        return ok is null ? null : new Speculation(ok, body.Span, oldBodyEnd, delta);
+        return ok is null ? null : new Speculation(ok, body.Span, oldBodyEnd, delta, reusable.BaseModel, reusable.BaseText,
+            TextSpan.FromBounds(changes[0].Span.Start, changes[^1].Span.End));
     }
 
     /// <summary>The caret and what is known about it, shared by the collectors.</summary>
@@ -641,15 +667,12 @@ public sealed class SemanticContextBuilder
         }
 
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var node in scope.DescendantNodes(n => n.Span.IntersectsWith(window)))
+        foreach (var (name, nameModel, line) in NamesNear(site, scope, window))
         {
-            if (node is not SimpleNameSyntax name || !window.Contains(name.SpanStart)) continue;
-            if (site.Speculation is { } speculation && !speculation.Body.Contains(name.Span)) continue; // only the body is bound
             if (name.Parent is QualifiedNameSyntax { Right: var right } && right != name) continue; // namespaces of qualified names
-            var info = model.GetSymbolInfo(name, ct);
+            var info = nameModel.GetSymbolInfo(name, ct);
             var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
             if (symbol is null) continue;
-            var line = site.Text.Lines.GetLineFromPosition(name.SpanStart).LineNumber;
             switch (symbol)
             {
                 case ILocalSymbol local:
@@ -712,6 +735,42 @@ public sealed class SemanticContextBuilder
                 AddMember(site, items, ContextItemKinds.TypeMember, member, memberScore - 0.002 * index, $"member of {type.Name}, {why}");
                 if (++index == MaxMembersPerType) break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The names to resolve, with the model that can resolve them and their line. With a reused model, the code
+    /// outside the edited text is read from the earlier tree, whose bindings the earlier model has cached; only the
+    /// names in the edited text are bound again, speculatively.
+    /// </summary>
+    private static IEnumerable<(SimpleNameSyntax Name, SemanticModel Model, int Line)> NamesNear(Site site, SyntaxNode scope, TextSpan window)
+    {
+        if (site.Speculation is not { } speculation)
+        {
+            foreach (var node in scope.DescendantNodes(n => n.Span.IntersectsWith(window)))
+            {
+                if (node is SimpleNameSyntax name && window.Contains(name.SpanStart))
+                    yield return (name, site.Model, site.Text.Lines.GetLineFromPosition(name.SpanStart).LineNumber);
+            }
+            yield break;
+        }
+        var edited = speculation.NewChange;
+        var editedLines = TextSpan.FromBounds(site.Text.Lines.GetLineFromPosition(edited.Start).Start, site.Text.Lines.GetLineFromPosition(edited.End).End);
+        foreach (var node in scope.DescendantNodes(n => n.Span.IntersectsWith(editedLines)))
+        {
+            if (node is SimpleNameSyntax name && editedLines.Contains(name.SpanStart) && speculation.Body.Contains(name.Span))
+                yield return (name, speculation.Model, site.Text.Lines.GetLineFromPosition(name.SpanStart).LineNumber);
+        }
+        var oldRoot = speculation.BaseModel.SyntaxTree.GetRoot(site.CancellationToken);
+        var oldEditedLines = TextSpan.FromBounds(editedLines.Start, Math.Max(editedLines.Start, editedLines.End - speculation.Delta));
+        var oldBody = TextSpan.FromBounds(speculation.Body.Start, speculation.OldBodyEnd);
+        var oldWindow = TextSpan.FromBounds(Math.Min(window.Start, oldBody.Start), Math.Max(oldBody.Start, Math.Min(speculation.BaseText.Length, window.End - speculation.Delta)));
+        var lineShift = site.Text.Lines.Count - speculation.BaseText.Lines.Count;
+        foreach (var node in oldRoot.DescendantNodes(n => n.Span.IntersectsWith(oldWindow) && n.Span.IntersectsWith(oldBody)))
+        {
+            if (node is not SimpleNameSyntax name || !oldWindow.Contains(name.SpanStart) || !oldBody.Contains(name.Span) || oldEditedLines.IntersectsWith(name.Span)) continue;
+            var line = speculation.BaseText.Lines.GetLineFromPosition(name.SpanStart).LineNumber;
+            yield return (name, speculation.BaseModel, name.SpanStart >= oldEditedLines.End ? line + lineShift : line);
         }
     }
 
