@@ -101,7 +101,7 @@ public sealed class SemanticContextBuilder
                 {
                     Collect(new Site(document, text, root, reuse.Model, offset, visible, ct) { Speculation = reuse }, items, Phase);
                 }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException or NullReferenceException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A lookup reached outside the speculatively bound member: answer from a full model instead.
                     items = new ItemList();
@@ -127,19 +127,43 @@ public sealed class SemanticContextBuilder
 
     private static void Collect(Site site, ItemList items, Action<string> phase)
     {
-        var afterDot = AddReceiverMembers(site, items);
+        var afterDot = Guarded(site, () => AddReceiverMembers(site, items));
         phase("receiver members");
-        AddOverloads(site, items, afterDot ? Scores.OverloadAfterDot : Scores.Overload);
+        Guarded(site, () => AddOverloads(site, items, afterDot ? Scores.OverloadAfterDot : Scores.Overload));
         phase("overloads");
-        AddEnclosingMember(site, items);
-        AddLocals(site, items);
+        Guarded(site, () => AddEnclosingMember(site, items));
+        Guarded(site, () => AddLocals(site, items));
         phase("locals");
-        AddReferencedAndScopeTypes(site, items, phase);
+        Guarded(site, () => AddReferencedAndScopeTypes(site, items, phase));
         phase("scope types");
-        AddEnclosingTypeOutline(site, items);
-        AddUsings(site, items);
+        Guarded(site, () => AddEnclosingTypeOutline(site, items));
+        Guarded(site, () => AddUsings(site, items));
         phase("outline + usings");
     }
+
+    /// <summary>
+    /// One collector failing on code the compiler APIs did not expect costs its items, not the request. With a
+    /// reused model the failure is rethrown: the request is then answered from a full model.
+    /// </summary>
+    private static bool Guarded(Site site, Func<bool> collector)
+    {
+        site.CancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return collector();
+        }
+        catch (Exception e) when (e is not OperationCanceledException && site.Speculation is null)
+        {
+            System.Diagnostics.Trace.TraceWarning($"Context collector failed: {e}");
+            return false;
+        }
+    }
+
+    private static void Guarded(Site site, Action collector) => Guarded(site, () =>
+    {
+        collector();
+        return false;
+    });
 
     // ---- semantic model reuse ------------------------------------------------------------------------------------
 
