@@ -31,6 +31,12 @@ public sealed class SemanticContextBuilder
         public const double EnclosingMember = 0.92;
         public const double Locals = 0.88;
         public const double ReferencedSource = 0.80;
+
+        /// <summary>
+        /// At a statement start the code already used is written in the window; what the next statement needs is
+        /// more often another member of the objects in scope, so the types' members rank above it there.
+        /// </summary>
+        public const double ReferencedSourceAtStatementStart = 0.66;
         public const double ReferencedMetadata = 0.40;
         public const double DistanceDecay = 0.15;
         public const double ScopeTypeMemberSource = 0.70;
@@ -134,7 +140,8 @@ public sealed class SemanticContextBuilder
         Guarded(site, () => AddEnclosingMember(site, items));
         Guarded(site, () => AddLocals(site, items));
         phase("locals");
-        Guarded(site, () => AddReferencedAndScopeTypes(site, items, phase));
+        var statementStart = !afterDot && !items.ToList().Any(i => i.Kind == ContextItemKinds.Overload);
+        Guarded(site, () => AddReferencedAndScopeTypes(site, items, phase, statementStart));
         phase("scope types");
         Guarded(site, () => AddEnclosingTypeOutline(site, items));
         Guarded(site, () => AddUsings(site, items));
@@ -667,7 +674,7 @@ public sealed class SemanticContextBuilder
 
     // ---- symbols referenced in the enclosing member, and the types of what is in scope ----------------------------
 
-    private static void AddReferencedAndScopeTypes(Site site, ItemList items, Action<string> phase)
+    private static void AddReferencedAndScopeTypes(Site site, ItemList items, Action<string> phase, bool statementStart)
     {
         var model = site.Model;
         var ct = site.CancellationToken;
@@ -711,7 +718,7 @@ public sealed class SemanticContextBuilder
             var definition = symbol is IMethodSymbol { ReducedFrom: { } reduced } ? reduced : symbol.OriginalDefinition;
             if (!seen.Add(definition)) continue;
             var fromSource = IsFromSource(definition);
-            var score = (fromSource ? Scores.ReferencedSource : Scores.ReferencedMetadata) - site.Decay(definition, line);
+            var score = (fromSource ? statementStart ? Scores.ReferencedSourceAtStatementStart : Scores.ReferencedSource : Scores.ReferencedMetadata) - site.Decay(definition, line);
             switch (definition)
             {
                 case INamedTypeSymbol type:

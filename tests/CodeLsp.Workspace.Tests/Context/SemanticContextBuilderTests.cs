@@ -65,7 +65,7 @@ public sealed class SemanticContextBuilderTests
                 void M(IRepository<Order> orders)
                 {
                     var order = orders.Find(1);
-                    $$
+                    System.Console.WriteLine($$);
                 }
             }
             """, ContextItemKinds.Referenced, "Find(int id);" },
