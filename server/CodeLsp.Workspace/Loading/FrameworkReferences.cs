@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using Microsoft.CodeAnalysis;
+
+namespace CodeLsp.Workspace.Loading;
+
+/// <summary>
+/// The .NET reference assemblies (with their XML docs) for ad-hoc projects: the newest
+/// Microsoft.NETCore.App.Ref pack next to the running runtime, else the runtime's own assemblies. Created once.
+/// </summary>
+internal static class FrameworkReferences
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> Lazy = new(Create);
+
+    public static ImmutableArray<MetadataReference> All => Lazy.Value;
+
+    private static ImmutableArray<MetadataReference> Create()
+    {
+        var directory = FindReferencePack();
+        IEnumerable<string> files = directory is not null
+            ? Directory.EnumerateFiles(directory, "*.dll")
+            : ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Where(f => Path.GetFileName(f) is var n && (n.StartsWith("System.", StringComparison.Ordinal) || n is "System.dll" or "mscorlib.dll" or "netstandard.dll" or "Microsoft.CSharp.dll"));
+        var references = ImmutableArray.CreateBuilder<MetadataReference>();
+        foreach (var file in files.Order(StringComparer.Ordinal))
+        {
+            var xml = Path.ChangeExtension(file, ".xml");
+            references.Add(MetadataReference.CreateFromFile(file,
+                documentation: File.Exists(xml) ? XmlDocumentationProvider.CreateFromFile(xml) : null));
+        }
+        return references.ToImmutable();
+    }
+
+    private static string? FindReferencePack()
+    {
+        // runtime dir: <dotnet>/shared/Microsoft.NETCore.App/<version>/
+        var runtime = RuntimeEnvironment.GetRuntimeDirectory().TrimEnd(Path.DirectorySeparatorChar);
+        var dotnetRoot = Path.GetFullPath(Path.Combine(runtime, "..", "..", ".."));
+        var packs = Path.Combine(dotnetRoot, "packs", "Microsoft.NETCore.App.Ref");
+        if (!Directory.Exists(packs)) return null;
+        var major = Environment.Version.Major;
+        foreach (var version in Directory.GetDirectories(packs).OrderByDescending(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : new Version()))
+        {
+            var candidate = Path.Combine(version, "ref", $"net{major}.0");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}
