@@ -11,6 +11,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Benchmarks that print their figures");
         command.Subcommands.Add(CreateCompletion());
+        command.Subcommands.Add(BenchContextCommand.Create());
         return command;
     }
 

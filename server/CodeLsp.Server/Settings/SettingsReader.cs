@@ -97,6 +97,17 @@ internal static class SettingsReader
                 case "threads":
                     if (ReadInt(value, 1, 1024, Where(), warnings) is { } threads) settings = settings with { Threads = threads };
                     break;
+                case "contextTokens":
+                    if (ReadInt(value, 0, 8192, Where(), warnings) is { } contextTokens) settings = settings with { ContextTokens = contextTokens };
+                    break;
+                case "compileCheck":
+                    if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) settings = settings with { CompileCheck = value.GetBoolean() };
+                    else warnings.Add($"{Where()} must be true or false; ignored.");
+                    break;
+                case "automatic":
+                    if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) settings = settings with { Automatic = value.GetBoolean() };
+                    else warnings.Add($"{Where()} must be true or false; ignored.");
+                    break;
                 case "timeLimitMs":
                     if (ReadInt(value, 50, 600_000, Where(), warnings) is { } timeLimit) settings = settings with { TimeLimitMs = timeLimit };
                     break;
