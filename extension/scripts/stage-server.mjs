@@ -36,6 +36,9 @@ cpSync(publishDir, target, {
         return !(rel[0] === 'runtimes' && rel.length >= 2 && rel[1] !== rid);
     },
 });
+// The extension always runs `dotnet codelsp.dll`; the apphost is for the build machine's platform.
+rmSync(join(target, 'codelsp'), { force: true });
+rmSync(join(target, 'codelsp.exe'), { force: true });
 if (!existsSync(join(target, 'runtimes', rid))) {
     console.error(`warning: the publish has no runtimes/${rid}; the model backend will not load on ${rid}`);
 }

@@ -25,6 +25,8 @@ let output: vscode.LogOutputChannel;
 let traceOutput: vscode.LogOutputChannel;
 let extensionPath: string;
 /** Open progress notifications, by the server's work-done token. */
+/** Starts and stops run one after another: a settings change during a start must not interleave. */
+let lifecycle: Promise<void> = Promise.resolve();
 const progressNotifications = new Map<ProgressToken, { report(percentage?: number, message?: string): void; done(): void }>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -59,11 +61,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             }
         }),
     );
-    await start();
+    await serialized(start);
 }
 
 export function deactivate(): Thenable<void> | undefined {
-    return stop();
+    return serialized(stop);
+}
+
+function serialized(step: () => Promise<void>): Promise<void> {
+    lifecycle = lifecycle.then(step, step);
+    return lifecycle;
 }
 
 function currentSettings(): CodeLspSettings {
@@ -100,6 +107,8 @@ async function start(): Promise<void> {
         initializationOptions: () => initializationOptions(settings),
         outputChannel: output,
         traceOutputChannel: traceOutput,
+        // A server that cannot initialize will not do better on a retry; the user fixes and restarts.
+        initializationFailedHandler: () => false,
         middleware: {
             handleWorkDoneProgress: (token, params) => onWorkDoneProgress(token, params),
             provideInlineCompletionItems: async (document, position, context, token, next) => {
@@ -151,8 +160,12 @@ async function start(): Promise<void> {
     try {
         await newClient.start();
     } catch (error) {
-        fail(`The CodeLsp server could not start (${launch.description}): ${error instanceof Error ? error.message : String(error)}. ` +
-            'Check codelsp.server.path and the "CodeLsp" output.');
+        // languageclient has already shown a notification that opens this output; say here what to check.
+        const message = `The CodeLsp server could not start (${launch.description}): ${error instanceof Error ? error.message : String(error)}. ` +
+            'Its own output above says why; check that the .NET 10 runtime is installed ("dotnet --list-runtimes") and codelsp.server.path, ' +
+            'then run "CodeLsp: Restart Server".';
+        update({ type: 'error', message });
+        output.error(message);
     }
 }
 
@@ -169,9 +182,11 @@ async function stop(): Promise<void> {
     }
 }
 
-async function restart(): Promise<void> {
-    await stop();
-    await start();
+function restart(): Promise<void> {
+    return serialized(async () => {
+        await stop();
+        await start();
+    });
 }
 
 async function selectModel(): Promise<void> {
