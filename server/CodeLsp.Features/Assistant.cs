@@ -1,0 +1,181 @@
+using CodeLsp.Features.Completion;
+using CodeLsp.Inference;
+using Serilog;
+
+namespace CodeLsp.Features;
+
+/// <summary>
+/// The assistant behind the language server. Owns the model's lifetime (loaded in the background when the model
+/// path or load options change; the old model serves until the new one is ready) and the completion pipeline.
+/// </summary>
+public sealed class Assistant(ILogger logger) : IAssistant
+{
+    private readonly object _gate = new();
+    private AssistantSettings _settings = new();
+    private ModelLoadOptions? _loadOptions;
+    private CancellationTokenSource? _loading;
+    private InlineCompletionPipeline? _pipeline;
+    private ModelStatus _status = new ModelStatus.NotConfigured();
+    private bool _disposed;
+
+    public ModelStatus Status => Volatile.Read(ref _status);
+
+    public event Action<ModelStatus>? StatusChanged;
+
+    /// <summary>The ready pipeline, if any (for the CLI and benchmarks).</summary>
+    public InlineCompletionPipeline? Pipeline => Volatile.Read(ref _pipeline);
+
+    public void ApplySettings(AssistantSettings settings)
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _settings = settings;
+            var path = ExpandPath(settings.ModelPath);
+            if (path is null)
+            {
+                _loading?.Cancel();
+                _loadOptions = null;
+                SwapPipeline(null);
+                SetStatus(new ModelStatus.NotConfigured());
+                return;
+            }
+            var load = new ModelLoadOptions { Path = path, ContextSize = settings.ContextSize, Threads = settings.Threads };
+            if (load == _loadOptions)
+            {
+                // Same model: only generation options changed; rebuild the pipeline around the loaded model.
+                if (_pipeline is { } current) SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger));
+                return;
+            }
+            _loadOptions = load;
+            _loading?.Cancel();
+            _loading = new CancellationTokenSource();
+            var token = _loading.Token;
+            SetStatus(new ModelStatus.Loading(path, 0));
+            _ = Task.Run(() => LoadAsync(load, token), token);
+        }
+    }
+
+    public Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
+    {
+        var pipeline = Pipeline;
+        if (pipeline is null || !_settings.Enabled) return Task.FromResult<IReadOnlyList<InlineSuggestion>>([]);
+        return pipeline.CompleteAsync(query, cancellationToken);
+    }
+
+    /// <summary>Waits until the current load finished (ready or failed); for the CLI, tests and benchmarks.</summary>
+    public async Task<ModelStatus> WaitForModelAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<ModelStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChange(ModelStatus s)
+        {
+            if (s is not ModelStatus.Loading) done.TrySetResult(s);
+        }
+        StatusChanged += OnChange;
+        try
+        {
+            if (Status is not ModelStatus.Loading) return Status;
+            await using var _ = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
+            return await done.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            StatusChanged -= OnChange;
+        }
+    }
+
+    private async Task LoadAsync(ModelLoadOptions options, CancellationToken token)
+    {
+        ModelHost? host = null;
+        try
+        {
+            logger.Information("Loading model {Path}", options.Path);
+            var progress = new Progress<float>(p =>
+            {
+                if (!token.IsCancellationRequested) SetStatus(new ModelStatus.Loading(options.Path, p));
+            });
+            host = await ModelHost.LoadAsync(options, progress, token, logger).ConfigureAwait(false);
+            if (!host.Description.SupportsFim)
+            {
+                throw new ModelLoadException(options.Path,
+                    $"Model '{host.Description.Name}' ({options.Path}) has no fill-in-the-middle tokens, so it cannot complete code at the cursor. Use a code model with FIM support, such as Qwen2.5-Coder.");
+            }
+            lock (_gate)
+            {
+                if (token.IsCancellationRequested || _disposed) { host.Dispose(); return; }
+                SwapPipeline(new InlineCompletionPipeline(new LocalFimModel(host), PipelineOptionsFrom(_settings), logger));
+                host = null;
+                var description = Pipeline!.Model.Description;
+                logger.Information("Model {Name} ready in {Ms:F0} ms ({Path})", description.Name, description.LoadTime.TotalMilliseconds, description.Path);
+                SetStatus(new ModelStatus.Ready(options.Path, description.Name, description.LoadTime));
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            logger.Debug("Loading {Path} was superseded", options.Path);
+        }
+        catch (Exception ex)
+        {
+            host?.Dispose();
+            var message = ex is ModelLoadException ? ex.Message : $"Could not load model {options.Path}: {ex.Message}";
+            logger.Error(ex is ModelLoadException ? null : ex, "Model load failed: {Message}", message);
+            lock (_gate)
+            {
+                if (!token.IsCancellationRequested) SetStatus(new ModelStatus.Failed(options.Path, message));
+            }
+        }
+    }
+
+    private void SwapPipeline(InlineCompletionPipeline? next)
+    {
+        var old = Interlocked.Exchange(ref _pipeline, next);
+        if (old is not null && old.Model != next?.Model && old.Model is LocalFimModel local)
+        {
+            // Requests already running on the old model finish first (the host serializes on its context).
+            _ = Task.Run(() => local.Host.Dispose());
+        }
+    }
+
+    private void SetStatus(ModelStatus status)
+    {
+        Volatile.Write(ref _status, status);
+        try
+        {
+            StatusChanged?.Invoke(status);
+        }
+        catch (Exception ex)
+        {
+            logger.Warning(ex, "A status listener failed");
+        }
+    }
+
+    internal static PipelineOptions PipelineOptionsFrom(AssistantSettings settings) => new()
+    {
+        MaxTokens = settings.MaxTokens,
+        MaxTokensSingleLine = Math.Min(settings.MaxTokens, 32),
+        TimeLimit = TimeSpan.FromMilliseconds(settings.TimeLimitMs),
+    };
+
+    internal static string? ExpandPath(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return null;
+        path = path.Trim();
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+        {
+            path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "");
+        }
+        return Path.GetFullPath(path);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return ValueTask.CompletedTask;
+            _disposed = true;
+            _loading?.Cancel();
+            SwapPipeline(null);
+        }
+        return ValueTask.CompletedTask;
+    }
+}

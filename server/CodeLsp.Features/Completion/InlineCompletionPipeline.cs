@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CodeLsp.Inference;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using Serilog;
+
+namespace CodeLsp.Features.Completion;
+
+/// <summary>Limits and windows of one pipeline; derived from <see cref="AssistantSettings"/>.</summary>
+public sealed record PipelineOptions
+{
+    public int MaxTokens { get; init; } = 64;
+    /// <summary>Single-line sites need fewer tokens; stopping early keeps latency down.</summary>
+    public int MaxTokensSingleLine { get; init; } = 32;
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(3);
+    public int PrefixLines { get; init; } = 96;
+    public int SuffixLines { get; init; } = 32;
+    public FimLayout Layout { get; init; } = FimLayout.PrefixSuffixMiddle;
+    public TriggerOptions Trigger { get; init; } = new();
+}
+
+/// <summary>What happened to one request; for logs, the benchmark and statistics.</summary>
+public sealed record CompletionTrace(
+    string Outcome,
+    bool MultiLine,
+    FimCompletion? Model,
+    TimeSpan Total,
+    TimeSpan Waited);
+
+/// <summary>
+/// Position → prompt → model → clean suggestion. Owns, per document: the latest request (a newer one supersedes
+/// it, cancelling it before or during decoding), the last suggestion (typing through it is answered without the
+/// model), and the last syntax tree (reparsed incrementally).
+/// </summary>
+public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions options, ILogger logger)
+{
+    private readonly ConcurrentDictionary<Uri, CancellationTokenSource> _latest = new();
+    private readonly ConcurrentDictionary<Uri, ShownSuggestion> _shown = new();
+    private readonly ConcurrentDictionary<Uri, SyntaxTree> _trees = new();
+    private readonly TriggerPolicy _trigger = new(options.Trigger);
+    private long _ids;
+
+    public IFimModel Model => model;
+
+    public PipelineOptions Options => options;
+
+    /// <summary>Raised after each request with what happened.</summary>
+    public event Action<Uri, CompletionTrace>? Completed;
+
+    public async Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var uri = query.Document.Uri;
+        if (query.Selected is { } selected)
+        {
+            return await CompleteSelectedAsync(query, selected, cancellationToken).ConfigureAwait(false);
+        }
+
+        var text = query.Document.Text;
+        if (TypeThrough(uri, text, query.Offset) is { } remaining)
+        {
+            Report(uri, new CompletionTrace("type-through", remaining.Contains('\n'), null, stopwatch.Elapsed, TimeSpan.Zero));
+            return [new InlineSuggestion(remaining, new TextSpan(query.Offset, 0), NextId())];
+        }
+
+        var decision = _trigger.Decide(uri, text, query.Offset, query.Trigger);
+        if (!decision.Fire)
+        {
+            logger.Debug("No suggestion at {Uri}:{Offset}: {Reason}", uri, query.Offset, decision.Reason);
+            Report(uri, new CompletionTrace("skipped: " + decision.Reason, false, null, stopwatch.Elapsed, TimeSpan.Zero));
+            return [];
+        }
+
+        using var mine = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var previous = _latest.GetValueOrDefault(uri);
+        _latest[uri] = mine;
+        if (previous is not null) await previous.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            if (decision.Delay > TimeSpan.Zero) await Task.Delay(decision.Delay, mine.Token).ConfigureAwait(false);
+            var waited = stopwatch.Elapsed;
+
+            var tree = Parse(uri, text);
+            var multiLine = CompletionShape.IsMultiLine(tree, query.Offset);
+            var (prefix, suffix) = PromptWindow.Take(text, query.Offset, options.PrefixLines, options.SuffixLines);
+            var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout };
+            var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit);
+            logger.Debug("FIM prompt for {Uri}: prefix {Prefix} suffix {Suffix}", uri, prefix, suffix);
+
+            var generated = await model.CompleteAsync(prompt, limits, mine.Token).ConfigureAwait(false);
+            _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
+            var site = CompletionSiteReader.Read(text, query.Offset, multiLine);
+            var suggestion = SuggestionPostprocessor.Clean(generated.Text, site);
+            Report(uri, new CompletionTrace(suggestion is null ? "empty after cleaning" : "model", multiLine, generated, stopwatch.Elapsed, waited));
+            if (suggestion is null) return [];
+
+            _shown[uri] = new ShownSuggestion(text, query.Offset, suggestion);
+            return [new InlineSuggestion(suggestion, new TextSpan(query.Offset, 0), NextId())];
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Superseded by a newer request for the same document: nobody waits for this answer any more.
+            Report(uri, new CompletionTrace("superseded", false, null, stopwatch.Elapsed, TimeSpan.Zero));
+            return [];
+        }
+        finally
+        {
+            _latest.TryRemove(new KeyValuePair<Uri, CancellationTokenSource>(uri, mine));
+        }
+    }
+
+    /// <summary>Forgets what belongs to a closed document.</summary>
+    public void Forget(Uri uri)
+    {
+        _shown.TryRemove(uri, out _);
+        _trees.TryRemove(uri, out _);
+    }
+
+    /// <summary>
+    /// The editor's completion list has an item selected: complete as if it were accepted, and start the
+    /// suggestion with it, so the ghost text extends the selection instead of contradicting it.
+    /// </summary>
+    private async Task<IReadOnlyList<InlineSuggestion>> CompleteSelectedAsync(InlineCompletionQuery query, SelectedCompletion selected, CancellationToken cancellationToken)
+    {
+        var range = selected.Range;
+        if (range.End > query.Document.Text.Length) return [];
+        var applied = query.Document.Text.WithChanges(new TextChange(range, selected.Text));
+        var offset = range.Start + selected.Text.Length;
+        var inner = query with
+        {
+            Document = query.Document with { Text = applied },
+            Offset = offset,
+            Selected = null,
+            Trigger = CompletionTrigger.Invoked,
+        };
+        var results = await CompleteAsync(inner, cancellationToken).ConfigureAwait(false);
+        return results.Select(r => r with { InsertText = selected.Text + r.InsertText, Range = range }).ToList();
+    }
+
+    /// <summary>
+    /// The user typed characters that the last suggestion predicted: answer with the rest of it, without the model.
+    /// Valid only when the text after the typed characters is unchanged.
+    /// </summary>
+    private string? TypeThrough(Uri uri, SourceText text, int offset)
+    {
+        if (!_shown.TryGetValue(uri, out var shown)) return null;
+        var typedLength = offset - shown.Offset;
+        if (typedLength <= 0 || typedLength >= shown.Suggestion.Length) return null;
+        if (text.Length != shown.Text.Length + typedLength) return null;
+        var typed = text.ToString(new TextSpan(shown.Offset, typedLength));
+        if (!shown.Suggestion.StartsWith(typed, StringComparison.Ordinal)) return null;
+        // Same text before and after the typed characters.
+        if (!SameSpan(text, shown.Text, 0, 0, shown.Offset) ||
+            !SameSpan(text, shown.Text, offset, shown.Offset, shown.Text.Length - shown.Offset))
+        {
+            return null;
+        }
+        return shown.Suggestion[typedLength..];
+    }
+
+    private static bool SameSpan(SourceText a, SourceText b, int aStart, int bStart, int length)
+    {
+        const int chunk = 4096;
+        var bufferA = new char[Math.Min(chunk, Math.Max(length, 1))];
+        var bufferB = new char[bufferA.Length];
+        for (var done = 0; done < length; done += chunk)
+        {
+            var n = Math.Min(chunk, length - done);
+            a.CopyTo(aStart + done, bufferA, 0, n);
+            b.CopyTo(bStart + done, bufferB, 0, n);
+            if (!bufferA.AsSpan(0, n).SequenceEqual(bufferB.AsSpan(0, n))) return false;
+        }
+        return true;
+    }
+
+    private SyntaxTree Parse(Uri uri, SourceText text)
+    {
+        var tree = _trees.TryGetValue(uri, out var old) ? old.WithChangedText(text) : CSharpSyntaxTree.ParseText(text);
+        _trees[uri] = tree;
+        return tree;
+    }
+
+    private void Report(Uri uri, CompletionTrace trace)
+    {
+        logger.Debug("Completion {Outcome} in {Ms:F1} ms", trace.Outcome, trace.Total.TotalMilliseconds);
+        Completed?.Invoke(uri, trace);
+    }
+
+    private string NextId() => "s" + Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed record ShownSuggestion(SourceText Text, int Offset, string Suggestion);
+}

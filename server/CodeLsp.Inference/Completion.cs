@@ -1,0 +1,48 @@
+namespace CodeLsp.Inference;
+
+/// <summary>
+/// Text around the cursor. <see cref="Context"/> (e.g. C# signatures rendered as comments) is placed
+/// before the prefix text and is the first thing trimmed when the prompt does not fit.
+/// </summary>
+public sealed record FimPrompt(string Prefix, string Suffix)
+{
+    public string? Context { get; init; }
+
+    public FimLayout Layout { get; init; } = FimLayout.PrefixSuffixMiddle;
+}
+
+/// <summary>Order of the fill-in-the-middle parts in the prompt.</summary>
+public enum FimLayout
+{
+    /// <summary><c>[PRE] prefix [SUF] suffix [MID]</c>.</summary>
+    PrefixSuffixMiddle,
+
+    /// <summary>
+    /// <c>[SUF] suffix [PRE] prefix [MID]</c>. While the user types, the suffix is stable, so more of the
+    /// prompt is found in the KV cache than with <see cref="PrefixSuffixMiddle"/>.
+    /// </summary>
+    SuffixPrefixMiddle,
+}
+
+/// <summary>Bounds for one completion. <see cref="TimeLimit"/> counts from when the request gets the model.</summary>
+public sealed record GenerationLimits(int MaxTokens, TimeSpan TimeLimit);
+
+/// <summary>The result of one completion, with the numbers needed to judge its cost.</summary>
+public sealed record FimCompletion(
+    string Text,
+    StopReason StopReason,
+    int PromptTokens,
+    int ReusedPromptTokens,
+    TimeSpan PromptTime,
+    int GeneratedTokens,
+    TimeSpan GenerationTime);
+
+public enum StopReason
+{
+    /// <summary>The model produced an end-of-generation token (EOS, EOT, a FIM control token).</summary>
+    EndOfGeneration,
+    MaxTokens,
+    TimeLimit,
+    /// <summary>The context window had no room for another token.</summary>
+    ContextFull,
+}

@@ -1,0 +1,464 @@
+using System.Diagnostics;
+using System.Text;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+
+namespace CodeLsp.Inference;
+
+/// <summary>
+/// Owns one loaded model: its weights, one long-lived <see cref="LLamaContext"/>, and the record of which prompt
+/// tokens that context's KV cache holds. Completions run one at a time on that context; each new prompt keeps the
+/// cached tokens it shares with the previous one and decodes only the rest, which is what keeps keystroke
+/// completions cheap.
+/// </summary>
+public sealed class ModelHost : IDisposable
+{
+    // Loads are serialized so llama.cpp's error lines can be attributed to the load that caused them.
+    private static readonly SemaphoreSlim s_loadGate = new(1, 1);
+
+    private readonly LLamaWeights _weights;
+    private readonly LLamaContext _context;
+    private readonly Serilog.ILogger _logger;
+    private readonly int _contextSize;
+    private readonly int _batchSize;
+    private readonly HashSet<int> _stopTokens;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly LLamaBatch _batch = new();
+
+    // Tokens whose KV cells are valid: position i of sequence 0 holds _cached[i]. Updated after every successful
+    // decode, so it stays true when a request is cancelled between decodes.
+    private readonly List<LLamaToken> _cached = [];
+    private bool _disposed;
+
+    private ModelHost(LLamaWeights weights, LLamaContext context, ModelDescription description, int batchSize, Serilog.ILogger logger)
+    {
+        _weights = weights;
+        _context = context;
+        Description = description;
+        _contextSize = description.ContextSize;
+        _batchSize = batchSize;
+        _logger = logger;
+        _stopTokens = description.FimTokens is { } fim
+            ? [fim.Prefix, fim.Suffix, fim.Middle, .. fim.StopTokens]
+            : [];
+    }
+
+    public ModelDescription Description { get; }
+
+    /// <summary>The loaded weights, for tests that need the model's own vocabulary.</summary>
+    internal LLamaWeights Weights => _weights;
+
+    /// <summary>Test hook: called on the inference thread after each generated token with the count so far.</summary>
+    internal Action<int>? TokenGenerated { get; set; }
+
+    /// <summary>Number of llama.cpp decode calls made so far (tests use it to prove a request never touched the model).</summary>
+    internal int DecodeCalls { get; private set; }
+
+    /// <summary>
+    /// Validates the file's header, maps the weights and creates the completion context.
+    /// Throws <see cref="ModelLoadException"/> with a reason a user can act on; cancellation throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static async Task<ModelHost> LoadAsync(ModelLoadOptions options, IProgress<float>? progress,
+        CancellationToken cancellationToken, Serilog.ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        logger = (logger ?? Serilog.Log.Logger).ForContext<ModelHost>();
+        var path = System.IO.Path.GetFullPath(options.Path);
+
+        // Managed checks first: llama.cpp would only say "failed to load" for most of these.
+        var info = GgufInspector.Inspect(path);
+
+        NativeLogBridge.EnsureConfigured(logger);
+        await s_loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        LLamaWeights? weights = null;
+        LLamaContext? context = null;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var threads = Math.Max(1, options.Threads ?? Environment.ProcessorCount);
+            var batchSize = Math.Max(1, options.BatchSize);
+            var parameters = new ModelParams(path)
+            {
+                LoadMode = LLamaLoadMode.MemoryMap,
+                BatchSize = (uint)batchSize,
+                Threads = threads,
+                BatchThreads = threads,
+            };
+
+            using (var capture = NativeLogBridge.BeginCapture(logger))
+            {
+                try
+                {
+                    weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress).ConfigureAwait(false);
+                    var training = weights.ContextSize > 0 ? weights.ContextSize : options.ContextSize;
+                    parameters.ContextSize = (uint)Math.Clamp(options.ContextSize, 16, training);
+                    context = weights.CreateContext(parameters);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw new ModelLoadException(path, DescribeNativeFailure(path, capture.Errors, e), e);
+                }
+            }
+
+            var fim = ResolveFimTokens(weights, info);
+            var description = new ModelDescription
+            {
+                Path = path,
+                Name = info.Name ?? System.IO.Path.GetFileNameWithoutExtension(path),
+                Architecture = info.Architecture,
+                ContextSize = (int)context.ContextSize,
+                TrainingContextSize = weights.ContextSize,
+                VocabularySize = weights.Vocab.Count,
+                ParameterCount = (long)weights.ParameterCount,
+                FimTokens = fim,
+                FileSizeBytes = info.FileSizeBytes,
+                LoadTime = clock.Elapsed,
+            };
+
+            logger.Information(
+                "Loaded model {ModelName} ({Architecture}, {Parameters:N0} parameters, {FileType}) in {LoadMs:F0} ms; context {ContextSize} tokens, {Threads} threads; FIM: {Fim}",
+                description.Name, description.Architecture, description.ParameterCount, info.FileTypeName, description.LoadTime.TotalMilliseconds,
+                description.ContextSize, threads, fim?.Source ?? "none");
+            logger.Debug("Context: {ContextSize} tokens, batch {BatchSize}, ubatch {UBatchSize}", context.ContextSize, context.BatchSize, context.Params.UBatchSize);
+            // llama.cpp lowers the batch size to the context size; a larger batch would be rejected.
+            return new ModelHost(weights, context, description, Math.Min(batchSize, (int)context.BatchSize), logger);
+        }
+        catch
+        {
+            context?.Dispose();
+            weights?.Dispose();
+            throw;
+        }
+        finally
+        {
+            s_loadGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Generates the text between <see cref="FimPrompt.Prefix"/> and <see cref="FimPrompt.Suffix"/> (greedy, so deterministic).
+    /// Requests are serialized; one cancelled while waiting never reaches the model, one cancelled while running stops
+    /// before its next decode with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task<FimCompletion> CompleteAsync(FimPrompt prompt, GenerationLimits limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(limits);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var fim = Description.FimTokens ?? throw new InvalidOperationException(
+            $"Model '{Description.Name}' has no fill-in-the-middle tokens; CodeLsp needs a code model with FIM such as Qwen2.5-Coder.");
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // The native work is synchronous; run it off the caller's thread (the LSP loop).
+            return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Number of tokens <paramref name="text"/> takes (plain text: special-token markup is not parsed).</summary>
+    public int CountTokens(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return text.Length == 0 ? 0 : _weights.Tokenize(text, false, false, Encoding.UTF8).Length;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        // Wait for a running completion; waiting requests then see _disposed and throw.
+        _gate.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _context.Dispose();
+            _weights.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private FimCompletion Complete(FimPrompt prompt, GenerationLimits limits, FimTokens fim, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        cancellationToken.ThrowIfCancellationRequested();
+        var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
+
+        // Keep the cached prefix; at least the last prompt token is decoded again because its logits are needed.
+        var reused = Math.Min(CommonPrefixLength(_cached, tokens), tokens.Count - 1);
+        if (reused < _cached.Count)
+        {
+            _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, reused, -1);
+            _cached.RemoveRange(reused, _cached.Count - reused);
+        }
+
+        var logitsIndex = DecodePrompt(tokens, reused, cancellationToken);
+        var promptTime = clock.Elapsed;
+        _logger.Debug("Prompt {PromptTokens} tokens, {ReusedTokens} reused from cache, decoded in {PromptMs:F1} ms",
+            tokens.Count, reused, promptTime.TotalMilliseconds);
+
+        var decoder = new TokenTextDecoder(_weights.Vocab);
+        var generated = 0;
+        var generationClock = Stopwatch.StartNew();
+        StopReason reason;
+        if (logitsIndex < 0)
+        {
+            reason = StopReason.ContextFull;
+        }
+        else if (limits.MaxTokens <= 0)
+        {
+            reason = StopReason.MaxTokens;
+        }
+        else
+        {
+            while (true)
+            {
+                var token = Greedy(_context.NativeHandle.GetLogitsIth(logitsIndex));
+                if (IsStop(token))
+                {
+                    reason = StopReason.EndOfGeneration;
+                    break;
+                }
+
+                decoder.Add(token);
+                generated++;
+                TokenGenerated?.Invoke(generated);
+                if (generated >= limits.MaxTokens)
+                {
+                    reason = StopReason.MaxTokens;
+                    break;
+                }
+
+                if (clock.Elapsed >= limits.TimeLimit)
+                {
+                    reason = StopReason.TimeLimit;
+                    break;
+                }
+
+                if (_cached.Count >= _contextSize)
+                {
+                    reason = StopReason.ContextFull;
+                    break;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                _batch.Clear();
+                _batch.Add(token, _cached.Count, LLamaSeqId.Zero, true);
+                if (!Decode())
+                {
+                    reason = StopReason.ContextFull;
+                    break;
+                }
+
+                _cached.Add(token);
+                logitsIndex = 0;
+            }
+        }
+
+        var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed);
+        _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
+            generated, completion.GenerationTime.TotalMilliseconds, reason);
+        _logger.Debug("Completion text: {CompletionText}", completion.Text);
+        return completion;
+    }
+
+    /// <summary>Decodes tokens[start..] in batches; returns the batch index holding the last token's logits, or -1 when the context is full.</summary>
+    private int DecodePrompt(List<LLamaToken> tokens, int start, CancellationToken cancellationToken)
+    {
+        for (var first = start; first < tokens.Count; first += _batchSize)
+        {
+            var count = Math.Min(_batchSize, tokens.Count - first);
+            _batch.Clear();
+            for (var i = 0; i < count; i++)
+            {
+                var position = first + i;
+                _batch.Add(tokens[position], position, LLamaSeqId.Zero, position == tokens.Count - 1);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!Decode())
+            {
+                return -1;
+            }
+
+            _cached.AddRange(tokens.Skip(first).Take(count));
+        }
+
+        return _batch.TokenCount - 1;
+    }
+
+    /// <summary>Decodes <see cref="_batch"/>; false when the KV cache has no room. After any failure the cache is emptied, so it never holds cells we do not know about.</summary>
+    private bool Decode()
+    {
+        DecodeCalls++;
+        var result = _context.Decode(_batch);
+        if (result == DecodeResult.Ok)
+        {
+            return true;
+        }
+
+        _context.NativeHandle.MemoryClear();
+        _cached.Clear();
+        if (result == DecodeResult.NoKvSlot)
+        {
+            return false;
+        }
+
+        throw new InvalidOperationException($"llama.cpp failed to decode a batch ({result}).");
+    }
+
+    /// <summary>
+    /// Lays out the FIM prompt from special-token ids and plain-text tokenization (so user text can never inject a
+    /// control token), trimmed to leave room for the answer: the prefix loses its start, the suffix its end, and the
+    /// prefix gets about three quarters of the space because the text just before the cursor matters most.
+    /// </summary>
+    private List<LLamaToken> BuildPrompt(FimPrompt prompt, int maxTokens, FimTokens fim)
+    {
+        var before = Tokenize((prompt.Context ?? string.Empty) + prompt.Prefix);
+        var after = Tokenize(prompt.Suffix);
+
+        var room = Math.Clamp(maxTokens, 0, _contextSize / 2);
+        var budget = Math.Max(0, _contextSize - room - 3);
+        var (prefixCount, suffixCount) = FitWindow(before.Length, after.Length, budget);
+        var prefix = before.AsSpan(before.Length - prefixCount);
+        var suffix = after.AsSpan(0, suffixCount);
+
+        var tokens = new List<LLamaToken>(prefixCount + suffixCount + 3);
+        if (prompt.Layout == FimLayout.SuffixPrefixMiddle)
+        {
+            tokens.Add(fim.Suffix);
+            tokens.AddRange(suffix);
+            tokens.Add(fim.Prefix);
+            tokens.AddRange(prefix);
+        }
+        else
+        {
+            tokens.Add(fim.Prefix);
+            tokens.AddRange(prefix);
+            tokens.Add(fim.Suffix);
+            tokens.AddRange(suffix);
+        }
+
+        tokens.Add(fim.Middle);
+        return tokens;
+    }
+
+    /// <summary>How many prefix and suffix tokens fit in <paramref name="budget"/>, splitting about 3:1 when both must be cut.</summary>
+    internal static (int Prefix, int Suffix) FitWindow(int prefix, int suffix, int budget)
+    {
+        if (prefix + suffix <= budget)
+        {
+            return (prefix, suffix);
+        }
+
+        var suffixShare = Math.Min(suffix, budget / 4);
+        var prefixShare = Math.Min(prefix, budget - suffixShare);
+        return (prefixShare, Math.Min(suffix, budget - prefixShare));
+    }
+
+    private LLamaToken[] Tokenize(string text) =>
+        text.Length == 0 ? [] : _context.Tokenize(text, addBos: false, special: false);
+
+    private bool IsStop(LLamaToken token)
+    {
+        var vocab = _weights.Vocab;
+        return _stopTokens.Contains((int)token) || token.IsEndOfGeneration(vocab) || token.IsControl(vocab);
+    }
+
+    private static LLamaToken Greedy(Span<float> logits)
+    {
+        var best = 0;
+        for (var i = 1; i < logits.Length; i++)
+        {
+            if (logits[i] > logits[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static int CommonPrefixLength(List<LLamaToken> a, List<LLamaToken> b)
+    {
+        var n = Math.Min(a.Count, b.Count);
+        var i = 0;
+        while (i < n && a[i] == b[i])
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// FIM ids from the model's own vocabulary first; otherwise the family table's token texts, each accepted only
+    /// if it tokenizes (with special tokens parsed) to exactly one token of this model.
+    /// </summary>
+    private static FimTokens? ResolveFimTokens(LLamaWeights weights, GgufModelInfo info)
+    {
+        var vocab = weights.Vocab;
+        var stops = new List<int>();
+        foreach (var id in new[] { vocab.EOS, vocab.EOT, vocab.InfillPad, vocab.InfillRep, vocab.InfillSep })
+        {
+            if (id is { } t)
+            {
+                stops.Add((int)t);
+            }
+        }
+
+        if (vocab.InfillPrefix is { } pre && vocab.InfillSuffix is { } suf && vocab.InfillMiddle is { } mid)
+        {
+            return new FimTokens((int)pre, (int)suf, (int)mid, stops, FimTokens.FromVocabulary);
+        }
+
+        int? Single(string text)
+        {
+            var ids = weights.Tokenize(text, false, true, Encoding.UTF8);
+            return ids.Length == 1 ? (int)ids[0] : null;
+        }
+
+        foreach (var family in FimFamilies.Matching(info.Name, info.Architecture))
+        {
+            if (Single(family.Prefix) is { } p && Single(family.Suffix) is { } s && Single(family.Middle) is { } m)
+            {
+                stops.AddRange(family.StopTexts.Select(Single).OfType<int>());
+                return new FimTokens(p, s, m, stops, $"{family.Name} family table");
+            }
+        }
+
+        return null;
+    }
+
+    private static string DescribeNativeFailure(string path, IReadOnlyList<string> errors, Exception exception)
+    {
+        // llama.cpp reports e.g. "llama_model_load: error loading model: missing tensor 'blk.1.ffn_down.weight'".
+        const string marker = "error loading model:";
+        var reason = errors
+            .Select(e => e.Contains(marker, StringComparison.Ordinal) ? e[(e.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim() : null)
+            .FirstOrDefault(r => !string.IsNullOrEmpty(r))
+            ?? (errors.Count > 0 ? string.Join("; ", errors) : exception.Message);
+
+        return exception is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException
+            ? $"The llama.cpp native library could not be loaded, so '{path}' cannot be used: {reason}. Run 'codelsp doctor' to see which library and CPU features were found."
+            : $"llama.cpp could not load '{path}': {reason}. The file may be damaged, or made for a newer llama.cpp; download it again or choose another GGUF file.";
+    }
+}

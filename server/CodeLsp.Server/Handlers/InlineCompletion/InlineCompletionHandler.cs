@@ -1,0 +1,54 @@
+using CodeLsp.Features.Completion;
+using CodeLsp.Protocol;
+using CodeLsp.Server.Hosting;
+
+namespace CodeLsp.Server.Handlers.InlineCompletion;
+
+/// <summary>
+/// textDocument/inlineCompletion: converts the LSP request to an <see cref="InlineCompletionQuery"/> on the snapshot,
+/// asks the assistant, and converts its suggestions back. Documents that are not open or not C# get an empty list.
+/// </summary>
+internal sealed class InlineCompletionHandler(ServerState server) : IRequestHandler<InlineCompletionParams, InlineCompletionList>
+{
+    private static readonly InlineCompletionList Empty = new();
+
+    public async Task<InlineCompletionList> HandleAsync(InlineCompletionParams request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var document = context.GetDocument(request.TextDocument.Uri);
+        if (document is null)
+        {
+            server.Logger.Debug("inlineCompletion for {Uri}, which is not open: empty", request.TextDocument.Uri);
+            return Empty;
+        }
+        if (!document.IsCSharp || !server.Settings.Assistant.Enabled)
+        {
+            return Empty;
+        }
+
+        var text = document.Text;
+        var offset = ProtocolConversions.ToOffsetOrThrow(text, request.Position);
+        var selected = request.Context.SelectedCompletionInfo is { } info
+            ? new SelectedCompletion(ProtocolConversions.ToTextSpanOrThrow(text, info.Range), info.Text)
+            : null;
+        var trigger = request.Context.TriggerKind == InlineCompletionTriggerKind.Invoked
+            ? CompletionTrigger.Invoked
+            : CompletionTrigger.Automatic;
+
+        var suggestions = await server.Assistant
+            .CompleteAsync(new InlineCompletionQuery(document, offset, trigger, selected), cancellationToken)
+            .ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        return new InlineCompletionList
+        {
+            Items = suggestions
+                .Where(s => s.Range.End <= text.Length)
+                .Select(s => new InlineCompletionItem
+                {
+                    InsertText = s.InsertText,
+                    Range = ProtocolConversions.ToRange(text, s.Range),
+                })
+                .ToArray(),
+        };
+    }
+}

@@ -1,0 +1,41 @@
+using CodeLsp.Features;
+using CodeLsp.Protocol;
+using CodeLsp.Server.Settings;
+using CodeLsp.Server.Status;
+using CodeLsp.Workspace.Documents;
+using Serilog;
+using Serilog.Core;
+
+namespace CodeLsp.Server.Hosting;
+
+/// <summary>
+/// The server's mutable state. Documents, capabilities and settings are written only by mutating handlers
+/// (one at a time, on the request queue); readers take the document store's immutable snapshot.
+/// </summary>
+internal sealed class ServerState(
+    IAssistant assistant,
+    ILogger logger,
+    LoggingLevelSwitch? levelSwitch,
+    Func<string, string?> getEnvironmentVariable)
+{
+    private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public DocumentStore Documents { get; } = new();
+    public IAssistant Assistant { get; } = assistant;
+    public ILogger Logger { get; } = logger;
+    public LoggingLevelSwitch? LevelSwitch { get; } = levelSwitch;
+    public Func<string, string?> GetEnvironmentVariable { get; } = getEnvironmentVariable;
+    public LifecycleGate Lifecycle { get; } = new();
+
+    public ClientCapabilities ClientCapabilities { get; set; } = new();
+    public ClientSettingsSources SettingsSources { get; set; } = new(null, null);
+    public ClientSettings Settings { get; set; } = ClientSettings.Default;
+
+    /// <summary>Set by the host once the connection exists.</summary>
+    public ModelStatusReporter? StatusReporter { get; set; }
+
+    /// <summary>Completes with the process exit code when the client sends exit.</summary>
+    public Task<int> ExitCode => _exit.Task;
+
+    public void RequestExit(int code) => _exit.TrySetResult(code);
+}

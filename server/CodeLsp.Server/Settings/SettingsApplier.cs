@@ -1,0 +1,29 @@
+using CodeLsp.Server.Hosting;
+
+namespace CodeLsp.Server.Settings;
+
+/// <summary>Re-reads the merged settings from new sources and hands them on: log level switch and the assistant.</summary>
+internal static class SettingsApplier
+{
+    public static void Apply(ServerState server, ClientSettingsSources sources)
+    {
+        var (settings, warnings) = SettingsReader.Read(sources, server.GetEnvironmentVariable);
+        foreach (var warning in warnings)
+        {
+            server.Logger.Warning("Setting {Warning}", warning);
+        }
+
+        server.SettingsSources = sources;
+        server.Settings = settings;
+        if (settings.LogLevel is { } level && server.LevelSwitch is { } levelSwitch)
+        {
+            levelSwitch.MinimumLevel = level;
+        }
+
+        var assistant = settings.Assistant;
+        server.Logger.Information(
+            "Settings: model {ModelPath}, enabled {Enabled}, maxTokens {MaxTokens}, contextSize {ContextSize}, threads {Threads}",
+            assistant.ModelPath ?? "(none)", assistant.Enabled, assistant.MaxTokens, assistant.ContextSize, assistant.Threads?.ToString() ?? "auto");
+        server.Assistant.ApplySettings(assistant);
+    }
+}

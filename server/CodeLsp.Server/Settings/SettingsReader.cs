@@ -1,0 +1,126 @@
+using System.Text.Json;
+using CodeLsp.Features;
+using CodeLsp.Server.Logging;
+using Serilog.Events;
+
+namespace CodeLsp.Server.Settings;
+
+/// <summary>
+/// Merges settings into <see cref="ClientSettings"/>, later layers winning:
+/// defaults ← initializationOptions (keys at the top or under "codelsp") ← the "codelsp" section of
+/// workspace/didChangeConfiguration (including its "server" subsection) ← CODELSP_MODEL as the fallback for an unset modelPath.
+/// A value of the wrong type or out of range is reported in <see cref="Result.Warnings"/> and the earlier value kept.
+/// </summary>
+internal static class SettingsReader
+{
+    public const string Section = "codelsp";
+    public const string ModelEnvironmentVariable = "CODELSP_MODEL";
+
+    public sealed record Result(ClientSettings Settings, IReadOnlyList<string> Warnings);
+
+    public static Result Read(ClientSettingsSources sources, Func<string, string?> getEnvironmentVariable)
+    {
+        var warnings = new List<string>();
+        var assistant = new AssistantSettings();
+        LogEventLevel? logLevel = null;
+
+        foreach (var (layer, origin) in Layers(sources))
+        {
+            (assistant, logLevel) = Apply(layer, origin, assistant, logLevel, warnings);
+        }
+
+        if (string.IsNullOrWhiteSpace(assistant.ModelPath) && getEnvironmentVariable(ModelEnvironmentVariable) is { Length: > 0 } fromEnvironment)
+        {
+            assistant = assistant with { ModelPath = ExpandHome(fromEnvironment.Trim()) };
+        }
+
+        return new Result(new ClientSettings(assistant, logLevel), warnings);
+    }
+
+    private static IEnumerable<(JsonElement Layer, string Origin)> Layers(ClientSettingsSources sources)
+    {
+        if (sources.InitializationOptions is { ValueKind: JsonValueKind.Object } options)
+        {
+            yield return (options, "initializationOptions");
+            if (options.TryGetProperty(Section, out var nested) && nested.ValueKind == JsonValueKind.Object)
+            {
+                yield return (nested, "initializationOptions.codelsp");
+            }
+        }
+        if (sources.Configuration is { ValueKind: JsonValueKind.Object } configuration)
+        {
+            // VS Code sends { "codelsp": { ... } }; a client that sends the section itself is accepted too.
+            var section = configuration.TryGetProperty(Section, out var nested) ? nested : configuration;
+            if (section.ValueKind == JsonValueKind.Object)
+            {
+                yield return (section, "codelsp");
+                if (section.TryGetProperty("server", out var server) && server.ValueKind == JsonValueKind.Object)
+                {
+                    yield return (server, "codelsp.server");
+                }
+            }
+        }
+    }
+
+    private static (AssistantSettings, LogEventLevel?) Apply(
+        JsonElement layer, string origin, AssistantSettings settings, LogEventLevel? logLevel, List<string> warnings)
+    {
+        foreach (var property in layer.EnumerateObject())
+        {
+            var value = property.Value;
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+            string Where() => $"{origin}.{property.Name}";
+            switch (property.Name)
+            {
+                case "modelPath":
+                    if (value.ValueKind == JsonValueKind.String)
+                    {
+                        var path = value.GetString()!.Trim();
+                        settings = settings with { ModelPath = path.Length == 0 ? null : ExpandHome(path) };
+                    }
+                    else warnings.Add($"{Where()} must be a string path; ignored.");
+                    break;
+                case "enable":
+                case "enabled":
+                    if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) settings = settings with { Enabled = value.GetBoolean() };
+                    else warnings.Add($"{Where()} must be true or false; ignored.");
+                    break;
+                case "maxTokens":
+                    if (ReadInt(value, 1, 4096, Where(), warnings) is { } maxTokens) settings = settings with { MaxTokens = maxTokens };
+                    break;
+                case "contextSize":
+                    if (ReadInt(value, 256, 1 << 20, Where(), warnings) is { } contextSize) settings = settings with { ContextSize = contextSize };
+                    break;
+                case "threads":
+                    if (ReadInt(value, 1, 1024, Where(), warnings) is { } threads) settings = settings with { Threads = threads };
+                    break;
+                case "timeLimitMs":
+                    if (ReadInt(value, 50, 600_000, Where(), warnings) is { } timeLimit) settings = settings with { TimeLimitMs = timeLimit };
+                    break;
+                case "logLevel":
+                    if (value.ValueKind == JsonValueKind.String && ServerLogging.TryParseLevel(value.GetString()!, out var level)) logLevel = level;
+                    else warnings.Add($"{Where()} must be one of {ServerLogging.LevelNames}; ignored.");
+                    break;
+            }
+        }
+        return (settings, logLevel);
+    }
+
+    private static int? ReadInt(JsonElement value, int min, int max, string where, List<string> warnings)
+    {
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+        warnings.Add($"{where} must be a whole number from {min} to {max}, got {value.GetRawText()}; ignored.");
+        return null;
+    }
+
+    private static string ExpandHome(string path) =>
+        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "")
+            : path;
+}
