@@ -10,8 +10,8 @@ export interface CodeLspSettings {
     enable: boolean;
     maxTokens: number;
     contextSize: number;
-    /** 0 = let the server choose. */
-    threads: number;
+    /** null = let the server choose. */
+    threads: number | null;
     logLevel: LogLevel;
     serverPath: string;
 }
@@ -24,14 +24,14 @@ export const defaults: CodeLspSettings = {
     enable: true,
     maxTokens: 64,
     contextSize: 4096,
-    threads: 0,
+    threads: null,
     logLevel: 'information',
     serverPath: '',
 };
 
 /** Reads the `codelsp` section, replacing missing or malformed values by the defaults. */
 export function readSettings(get: SettingReader): CodeLspSettings {
-    const int = (key: string, fallback: number, min: number): number => {
+    const int = <F extends number | null>(key: string, fallback: F, min: number): number | F => {
         const value = get<unknown>(key, fallback);
         return typeof value === 'number' && Number.isInteger(value) && value >= min ? value : fallback;
     };
@@ -45,7 +45,7 @@ export function readSettings(get: SettingReader): CodeLspSettings {
         enable: get<unknown>('enable', true) !== false,
         maxTokens: int('maxTokens', defaults.maxTokens, 1),
         contextSize: int('contextSize', defaults.contextSize, 1),
-        threads: int('threads', defaults.threads, 0),
+        threads: int('threads', null, 1),
         logLevel: logLevels.includes(level as LogLevel) ? (level as LogLevel) : defaults.logLevel,
         serverPath: str('server.path'),
     };
@@ -67,7 +67,7 @@ export function initializationOptions(s: CodeLspSettings): InitializationOptions
         enable: s.enable,
         maxTokens: s.maxTokens,
         contextSize: s.contextSize,
-        threads: s.threads > 0 ? s.threads : null,
+        threads: s.threads,
         logLevel: s.logLevel,
     };
 }

@@ -27,10 +27,10 @@ test('settings are read from the codelsp section keys', () => {
 });
 
 test('malformed values fall back to the defaults', () => {
-    const s = readSettings(reader({ maxTokens: 0, contextSize: 1.5, threads: -1, logLevel: 'loud', modelPath: 42, enable: 'yes' }));
+    const s = readSettings(reader({ maxTokens: 0, contextSize: 1.5, threads: 0, logLevel: 'loud', modelPath: 42, enable: 'yes' }));
     assert.equal(s.maxTokens, defaults.maxTokens);
     assert.equal(s.contextSize, defaults.contextSize);
-    assert.equal(s.threads, 0);
+    assert.equal(s.threads, null);
     assert.equal(s.logLevel, 'information');
     assert.equal(s.modelPath, '');
     assert.equal(s.enable, true);
