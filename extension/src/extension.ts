@@ -159,6 +159,9 @@ async function start(): Promise<void> {
     client = newClient;
     try {
         await newClient.start();
+        if (settings.modelPath === '' && process.env.CODELSP_MODEL === undefined) {
+            update({ type: 'noModel' });
+        }
     } catch (error) {
         // languageclient has already shown a notification that opens this output; say here what to check.
         const message = `The CodeLsp server could not start (${launch.description}): ${error instanceof Error ? error.message : String(error)}. ` +
@@ -232,10 +235,7 @@ function onWorkDoneProgress(token: ProgressToken, params: WorkDoneProgressBegin 
         case 'end':
             progressNotifications.get(token)?.done();
             progressNotifications.delete(token);
-            // Loading ended; a failure arrives as window/showMessage and wins over this.
-            if (status.phase.kind === 'loading') {
-                update({ type: 'modelReady', model: modelName(settings.modelPath) || 'model' });
-            }
+            update({ type: 'progressEnd', message: params.message });
             break;
     }
 }

@@ -5,6 +5,8 @@ export type Phase =
     | { kind: 'starting' }
     | { kind: 'loading'; percentage?: number; title: string }
     | { kind: 'ready'; model: string }
+    /** Running without a loaded model: none configured, or a load that ended without "ready". */
+    | { kind: 'idle'; message: string }
     | { kind: 'error'; message: string }
     | { kind: 'stopped' };
 
@@ -22,6 +24,8 @@ export type StatusEvent =
     | { type: 'serverStopped' }
     | { type: 'progressBegin'; title: string; percentage?: number }
     | { type: 'progressReport'; percentage?: number }
+    | { type: 'progressEnd'; message?: string }
+    | { type: 'noModel' }
     | { type: 'modelReady'; model: string }
     | { type: 'error'; message: string }
     | { type: 'enabledChanged'; enabled: boolean }
@@ -46,6 +50,13 @@ export function nextStatus(state: StatusState, event: StatusEvent): StatusState 
                 return state;
             }
             return { ...state, phase: { ...state.phase, percentage: event.percentage ?? state.phase.percentage } };
+        case 'progressEnd':
+            // "Ready" is the server's log line and a failure its error message; both follow the end of progress.
+            return state.phase.kind === 'loading'
+                ? { ...state, phase: { kind: 'idle', message: event.message ?? 'Model loading ended' } }
+                : state;
+        case 'noModel':
+            return state.phase.kind === 'starting' ? { ...state, phase: { kind: 'idle', message: noModelMessage } } : state;
         case 'modelReady':
             return { ...state, phase: { kind: 'ready', model: event.model } };
         case 'error':
@@ -63,7 +74,9 @@ export function nextStatus(state: StatusState, event: StatusEvent): StatusState 
     }
 }
 
-export type Command = 'codelsp.showLogs' | 'codelsp.toggleCompletions';
+export const noModelMessage = 'No model selected. Click to choose a GGUF file (CodeLsp: Select Model File…).';
+
+export type Command = 'codelsp.showLogs' | 'codelsp.toggleCompletions' | 'codelsp.selectModel';
 
 export interface StatusView {
     /** Visible text, with codicons. */
@@ -86,6 +99,14 @@ export function view(state: StatusState): StatusView {
             const pct = p.percentage === undefined ? '' : ` ${Math.round(p.percentage)}%`;
             return plain(`$(sync~spin) CodeLsp${pct}`, `CodeLsp loading${pct}`, p.title);
         }
+        case 'idle':
+            return {
+                text: '$(circle-outline) CodeLsp',
+                label: `CodeLsp idle: ${p.message}`,
+                tooltip: p.message,
+                command: p.message === noModelMessage ? 'codelsp.selectModel' : 'codelsp.showLogs',
+                isError: false,
+            };
         case 'stopped':
             return plain('$(debug-stop) CodeLsp', 'CodeLsp stopped', 'The CodeLsp server is not running. Run "CodeLsp: Restart Server".');
         case 'error':

@@ -51,15 +51,10 @@ step "server publish + .vsix"
 (cd "$ext_dir" && npm run --silent package >"$artifacts/package.log" 2>&1) || { tail -40 "$artifacts/package.log"; exit 1; }
 vsix=$ext_dir/dist/codelsp-linux-x64.vsix
 
-step "tiny model"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-dotnet "$repo_dir/artifacts/server-publish/codelsp.dll" model tiny "$work/tiny-e2e.gguf"
-
-step "tests"
+step "tests (they generate the tiny model with the packaged server's 'codelsp model tiny')"
 export CODELSP_E2E_CODE_SERVER="$cs_dir/node_modules/.bin/code-server"
 export CODELSP_E2E_VSIX="$vsix"
-export CODELSP_E2E_MODEL="$work/tiny-e2e.gguf"
+export CODELSP_E2E_SERVER_DLL="$ext_dir/server/codelsp.dll"
 export CODELSP_E2E_ARTIFACTS="$artifacts"
 status=0
 (cd "$ext_dir" && node --test --test-concurrency=1 test/e2e/extension.e2e.test.mjs) || status=$?

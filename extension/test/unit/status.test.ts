@@ -95,3 +95,24 @@ test('the ready log line is recognised', () => {
     assert.equal(isModelReadyLog('didOpen file:///a.cs'), false);
     assert.equal(isModelReadyLog('Loading model tiny.gguf'), false);
 });
+
+test('the end of loading waits for the ready line or the error', () => {
+    const ended = run([{ type: 'progressBegin', title: 'Loading model m.gguf' }, { type: 'progressEnd', message: 'Model could not be loaded' }]);
+    assert.match(view(ended).label, /^CodeLsp idle: Model could not be loaded/);
+    assert.equal(view(ended).isError, false);
+    assert.match(view(nextStatus(ended, { type: 'modelReady', model: 'm' })).label, /^CodeLsp ready/);
+    assert.match(view(nextStatus(ended, { type: 'error', message: 'Model file not found' })).label, /^CodeLsp error/);
+});
+
+test('the end of progress does not undo an error that came first', () => {
+    const s = run([{ type: 'progressBegin', title: 'Loading' }, { type: 'error', message: 'bad file' }, { type: 'progressEnd' }]);
+    assert.equal(s.phase.kind, 'error');
+});
+
+test('no model configured asks for one, and clicking picks the file', () => {
+    const v = view(run([{ type: 'noModel' }]));
+    assert.match(v.label, /^CodeLsp idle: No model selected/);
+    assert.equal(v.command, 'codelsp.selectModel');
+    const loading = run([{ type: 'progressBegin', title: 'Loading' }, { type: 'noModel' }]);
+    assert.equal(loading.phase.kind, 'loading');
+});
