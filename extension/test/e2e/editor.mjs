@@ -39,6 +39,7 @@ const baseSettings = {
     'extensions.ignoreRecommendations': true,
     'security.workspace.trust.enabled': false,
     'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'editor.inlineSuggest.enabled': true,
     'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
     'editor.suggestOnTriggerCharacters': false,
