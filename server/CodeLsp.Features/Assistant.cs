@@ -22,6 +22,9 @@ public sealed class Assistant(ILogger logger) : IAssistant
 
     public event Action<ModelStatus>? StatusChanged;
 
+    /// <summary>Raised after each completion request with what happened (for benchmarks and statistics).</summary>
+    public event Action<Uri, CompletionTrace>? CompletionTraced;
+
     /// <summary>The ready pipeline, if any (for the CLI and benchmarks).</summary>
     public InlineCompletionPipeline? Pipeline => Volatile.Read(ref _pipeline);
 
@@ -128,6 +131,7 @@ public sealed class Assistant(ILogger logger) : IAssistant
 
     private void SwapPipeline(InlineCompletionPipeline? next)
     {
+        if (next is not null) next.Completed += (uri, trace) => CompletionTraced?.Invoke(uri, trace);
         var old = Interlocked.Exchange(ref _pipeline, next);
         if (old is not null && old.Model != next?.Model && old.Model is LocalFimModel local)
         {

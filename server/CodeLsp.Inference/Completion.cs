@@ -24,7 +24,11 @@ public enum FimLayout
     SuffixPrefixMiddle,
 }
 
-/// <summary>Bounds for one completion. <see cref="TimeLimit"/> counts from when the request gets the model.</summary>
+/// <summary>
+/// Bounds for one completion. <see cref="TimeLimit"/> counts from when the request gets the model and is checked
+/// after every generated token; <see cref="Timeout.InfiniteTimeSpan"/> means no limit. <see cref="MaxTokens"/> 0 only decodes the prompt into the cache (a prefetch that
+/// makes the next request with the same prompt start at once).
+/// </summary>
 public sealed record GenerationLimits(int MaxTokens, TimeSpan TimeLimit);
 
 /// <summary>The result of one completion, with the numbers needed to judge its cost.</summary>

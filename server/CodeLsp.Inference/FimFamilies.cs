@@ -11,6 +11,8 @@ internal static class FimFamilies
     [
         new("Qwen2.5-Coder", ["qwen"], ["qwen2", "qwen3"],
             "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>", ["<|endoftext|>", "<|fim_pad|>", "<|file_sep|>", "<|im_end|>"]),
+        new("CodeGemma", ["codegemma"], [],
+            "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>", ["<|file_separator|>", "<end_of_turn>", "<eos>"]),
         new("DeepSeek-Coder", ["deepseek"], ["deepseek", "deepseek2"],
             "<｜fim▁begin｜>", "<｜fim▁hole｜>", "<｜fim▁end｜>", ["<|EOT|>", "<｜end▁of▁sentence｜>"]),
         new("StarCoder2", ["starcoder", "granite", "santacoder"], ["starcoder", "starcoder2"],

@@ -56,6 +56,18 @@ public static class GgufInspector
             throw GgufFile.Damaged(path, "it has no general.architecture entry");
         }
 
+        if (file.GetString("general.type") == "adapter")
+        {
+            throw new ModelLoadException(path,
+                $"'{path}' is a LoRA adapter, not a model. Point the model setting at the base model's .gguf file (a code model such as Qwen2.5-Coder).");
+        }
+
+        if (arch == "clip")
+        {
+            throw new ModelLoadException(path,
+                $"'{path}' is a vision projector (mmproj) file, not a language model. Point the model setting at the model's main .gguf file.");
+        }
+
         if (!SupportedArchitectures.Contains(arch))
         {
             throw new ModelLoadException(path,

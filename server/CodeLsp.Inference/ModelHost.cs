@@ -23,6 +23,7 @@ public sealed class ModelHost : IDisposable
     private readonly int _contextSize;
     private readonly int _batchSize;
     private readonly HashSet<int> _stopTokens;
+    private readonly LLamaToken? _bos;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LLamaBatch _batch = new();
 
@@ -39,6 +40,8 @@ public sealed class ModelHost : IDisposable
         _contextSize = description.ContextSize;
         _batchSize = batchSize;
         _logger = logger;
+        // Models trained with a BOS token (CodeLlama, DeepSeek-Coder) expect it before the FIM prompt too.
+        _bos = weights.Vocab.ShouldAddBOS ? weights.Vocab.BOS : null;
         _stopTokens = description.FimTokens is { } fim
             ? [fim.Prefix, fim.Suffix, fim.Middle, .. fim.StopTokens]
             : [];
@@ -51,6 +54,9 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>Test hook: called on the inference thread after each generated token with the count so far.</summary>
     internal Action<int>? TokenGenerated { get; set; }
+
+    /// <summary>Test hook: called on the inference thread after each prompt batch with the number of cached tokens.</summary>
+    internal Action<int>? PromptBatchDecoded { get; set; }
 
     /// <summary>Number of llama.cpp decode calls made so far (tests use it to prove a request never touched the model).</summary>
     internal int DecodeCalls { get; private set; }
@@ -162,6 +168,10 @@ public sealed class ModelHost : IDisposable
         }
     }
 
+    /// <summary>The token ids <see cref="CompleteAsync"/> would decode for this prompt (benchmarks replay them on raw LLamaSharp).</summary>
+    internal IReadOnlyList<int> PromptTokenIds(FimPrompt prompt, int maxTokens) =>
+        BuildPrompt(prompt, maxTokens, Description.FimTokens ?? throw new InvalidOperationException("no FIM tokens")).Select(t => (int)t).ToList();
+
     /// <summary>Number of tokens <paramref name="text"/> takes (plain text: special-token markup is not parsed).</summary>
     public int CountTokens(string text)
     {
@@ -201,83 +211,99 @@ public sealed class ModelHost : IDisposable
         var clock = Stopwatch.StartNew();
         cancellationToken.ThrowIfCancellationRequested();
         var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
-
-        // Keep the cached prefix; at least the last prompt token is decoded again because its logits are needed.
-        var reused = Math.Min(CommonPrefixLength(_cached, tokens), tokens.Count - 1);
-        if (reused < _cached.Count)
-        {
-            _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, reused, -1);
-            _cached.RemoveRange(reused, _cached.Count - reused);
-        }
-
+        var reused = KeepCachedPrefix(tokens);
         var logitsIndex = DecodePrompt(tokens, reused, cancellationToken);
         var promptTime = clock.Elapsed;
         _logger.Debug("Prompt {PromptTokens} tokens, {ReusedTokens} reused from cache, decoded in {PromptMs:F1} ms",
             tokens.Count, reused, promptTime.TotalMilliseconds);
 
-        var decoder = new TokenTextDecoder(_weights.Vocab);
-        var generated = 0;
         var generationClock = Stopwatch.StartNew();
-        StopReason reason;
-        if (logitsIndex < 0)
-        {
-            reason = StopReason.ContextFull;
-        }
-        else if (limits.MaxTokens <= 0)
-        {
-            reason = StopReason.MaxTokens;
-        }
-        else
-        {
-            while (true)
-            {
-                var token = Greedy(_context.NativeHandle.GetLogitsIth(logitsIndex));
-                if (IsStop(token))
-                {
-                    reason = StopReason.EndOfGeneration;
-                    break;
-                }
-
-                decoder.Add(token);
-                generated++;
-                TokenGenerated?.Invoke(generated);
-                if (generated >= limits.MaxTokens)
-                {
-                    reason = StopReason.MaxTokens;
-                    break;
-                }
-
-                if (clock.Elapsed >= limits.TimeLimit)
-                {
-                    reason = StopReason.TimeLimit;
-                    break;
-                }
-
-                if (_cached.Count >= _contextSize)
-                {
-                    reason = StopReason.ContextFull;
-                    break;
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                _batch.Clear();
-                _batch.Add(token, _cached.Count, LLamaSeqId.Zero, true);
-                if (!Decode())
-                {
-                    reason = StopReason.ContextFull;
-                    break;
-                }
-
-                _cached.Add(token);
-                logitsIndex = 0;
-            }
-        }
+        var decoder = new TokenTextDecoder(_weights.Vocab);
+        var (reason, generated) = logitsIndex < 0
+            ? (StopReason.ContextFull, 0)
+            : Generate(logitsIndex, limits, clock, decoder, cancellationToken);
 
         var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed);
         _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
             generated, completion.GenerationTime.TotalMilliseconds, reason);
         _logger.Debug("Completion text: {CompletionText}", completion.Text);
         return completion;
+    }
+
+    /// <summary>
+    /// Drops the cached cells after the longest prefix shared with <paramref name="tokens"/> and returns its length.
+    /// At least the last prompt token is decoded again, because its logits are needed.
+    /// </summary>
+    private int KeepCachedPrefix(List<LLamaToken> tokens)
+    {
+        var reused = Math.Min(CommonPrefixLength(_cached, tokens), tokens.Count - 1);
+        if (reused == _cached.Count)
+        {
+            return reused;
+        }
+
+        _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, reused, -1);
+        if (_context.NativeHandle.MemorySequenceMaxPosition(LLamaSeqId.Zero).Value < reused)
+        {
+            _cached.RemoveRange(reused, _cached.Count - reused);
+            return reused;
+        }
+
+        // Recurrent and some sliding-window models cannot drop a partial range (LLamaSharp hides llama.cpp's
+        // false return, so the cells are checked instead): start over.
+        _context.NativeHandle.MemoryClear();
+        _cached.Clear();
+        return 0;
+    }
+
+    /// <summary>Greedy generation from the logits at <paramref name="logitsIndex"/> until a stop condition.</summary>
+    private (StopReason Reason, int Generated) Generate(int logitsIndex, GenerationLimits limits, Stopwatch clock,
+        TokenTextDecoder decoder, CancellationToken cancellationToken)
+    {
+        if (limits.MaxTokens <= 0)
+        {
+            return (StopReason.MaxTokens, 0);
+        }
+
+        var generated = 0;
+        while (true)
+        {
+            var token = Greedy(_context.NativeHandle.GetLogitsIth(logitsIndex));
+            if (IsStop(token))
+            {
+                return (StopReason.EndOfGeneration, generated);
+            }
+
+            decoder.Add(token);
+            generated++;
+            TokenGenerated?.Invoke(generated);
+            if (generated >= limits.MaxTokens)
+            {
+                return (StopReason.MaxTokens, generated);
+            }
+
+            if (limits.TimeLimit != Timeout.InfiniteTimeSpan && clock.Elapsed >= limits.TimeLimit)
+            {
+                return (StopReason.TimeLimit, generated);
+            }
+
+            if (_cached.Count >= _contextSize)
+            {
+                return (StopReason.ContextFull, generated);
+            }
+
+            // The last generated token is only decoded when another one is wanted.
+            cancellationToken.ThrowIfCancellationRequested();
+            _batch.Clear();
+            _batch.Add(token, _cached.Count, LLamaSeqId.Zero, true);
+            if (!Decode())
+            {
+                return (StopReason.ContextFull, generated);
+            }
+
+            _cached.Add(token);
+            logitsIndex = 0;
+        }
     }
 
     /// <summary>Decodes tokens[start..] in batches; returns the batch index holding the last token's logits, or -1 when the context is full.</summary>
@@ -300,6 +326,7 @@ public sealed class ModelHost : IDisposable
             }
 
             _cached.AddRange(tokens.Skip(first).Take(count));
+            PromptBatchDecoded?.Invoke(_cached.Count);
         }
 
         return _batch.TokenCount - 1;
@@ -336,12 +363,18 @@ public sealed class ModelHost : IDisposable
         var after = Tokenize(prompt.Suffix);
 
         var room = Math.Clamp(maxTokens, 0, _contextSize / 2);
-        var budget = Math.Max(0, _contextSize - room - 3);
+        var specials = _bos is null ? 3 : 4;
+        var budget = Math.Max(0, _contextSize - room - specials);
         var (prefixCount, suffixCount) = FitWindow(before.Length, after.Length, budget);
         var prefix = before.AsSpan(before.Length - prefixCount);
         var suffix = after.AsSpan(0, suffixCount);
 
-        var tokens = new List<LLamaToken>(prefixCount + suffixCount + 3);
+        var tokens = new List<LLamaToken>(prefixCount + suffixCount + specials);
+        if (_bos is { } bos)
+        {
+            tokens.Add(bos);
+        }
+
         if (prompt.Layout == FimLayout.SuffixPrefixMiddle)
         {
             tokens.Add(fim.Suffix);
@@ -361,7 +394,11 @@ public sealed class ModelHost : IDisposable
         return tokens;
     }
 
-    /// <summary>How many prefix and suffix tokens fit in <paramref name="budget"/>, splitting about 3:1 when both must be cut.</summary>
+    /// <summary>
+    /// How many prefix and suffix tokens fit in <paramref name="budget"/>: the suffix gets at least a quarter, the
+    /// prefix the rest. Cuts are made in steps of 1/16 of the budget so the kept window stays put while the user
+    /// types; a window that moved with every keystroke would share no tokens with the cached prompt.
+    /// </summary>
     internal static (int Prefix, int Suffix) FitWindow(int prefix, int suffix, int budget)
     {
         if (prefix + suffix <= budget)
@@ -369,9 +406,16 @@ public sealed class ModelHost : IDisposable
             return (prefix, suffix);
         }
 
-        var suffixShare = Math.Min(suffix, budget / 4);
-        var prefixShare = Math.Min(prefix, budget - suffixShare);
-        return (prefixShare, Math.Min(suffix, budget - prefixShare));
+        var step = Math.Max(1, budget / 16);
+        var suffixKeep = Math.Min(suffix, Math.Max(budget / 4, budget - prefix));
+        if (suffixKeep < suffix)
+        {
+            suffixKeep = suffixKeep / step * step;
+        }
+
+        var drop = prefix - Math.Min(prefix, budget - suffixKeep);
+        drop = (drop + step - 1) / step * step;
+        return (Math.Max(0, prefix - drop), suffixKeep);
     }
 
     private LLamaToken[] Tokenize(string text) =>
@@ -411,36 +455,34 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>
     /// FIM ids from the model's own vocabulary first; otherwise the family table's token texts, each accepted only
-    /// if it tokenizes (with special tokens parsed) to exactly one token of this model.
+    /// if it tokenizes (with special tokens parsed) to exactly one token of this model. The matching families'
+    /// end tokens (e.g. Qwen's &lt;|file_sep|&gt;) are added to the stop tokens either way.
     /// </summary>
     private static FimTokens? ResolveFimTokens(LLamaWeights weights, GgufModelInfo info)
     {
-        var vocab = weights.Vocab;
-        var stops = new List<int>();
-        foreach (var id in new[] { vocab.EOS, vocab.EOT, vocab.InfillPad, vocab.InfillRep, vocab.InfillSep })
-        {
-            if (id is { } t)
-            {
-                stops.Add((int)t);
-            }
-        }
-
-        if (vocab.InfillPrefix is { } pre && vocab.InfillSuffix is { } suf && vocab.InfillMiddle is { } mid)
-        {
-            return new FimTokens((int)pre, (int)suf, (int)mid, stops, FimTokens.FromVocabulary);
-        }
-
         int? Single(string text)
         {
             var ids = weights.Tokenize(text, false, true, Encoding.UTF8);
             return ids.Length == 1 ? (int)ids[0] : null;
         }
 
-        foreach (var family in FimFamilies.Matching(info.Name, info.Architecture))
+        var vocab = weights.Vocab;
+        var families = FimFamilies.Matching(info.Name, info.Architecture).ToList();
+        var stops = new[] { vocab.EOS, vocab.EOT, vocab.InfillPad, vocab.InfillRep, vocab.InfillSep }
+            .OfType<LLamaToken>().Select(t => (int)t)
+            .Concat(families.SelectMany(f => f.StopTexts).Select(Single).OfType<int>())
+            .Distinct()
+            .ToList();
+
+        if (vocab.InfillPrefix is { } pre && vocab.InfillSuffix is { } suf && vocab.InfillMiddle is { } mid)
+        {
+            return new FimTokens((int)pre, (int)suf, (int)mid, stops, FimTokens.FromVocabulary);
+        }
+
+        foreach (var family in families)
         {
             if (Single(family.Prefix) is { } p && Single(family.Suffix) is { } s && Single(family.Middle) is { } m)
             {
-                stops.AddRange(family.StopTexts.Select(Single).OfType<int>());
                 return new FimTokens(p, s, m, stops, $"{family.Name} family table");
             }
         }
@@ -450,15 +492,39 @@ public sealed class ModelHost : IDisposable
 
     private static string DescribeNativeFailure(string path, IReadOnlyList<string> errors, Exception exception)
     {
-        // llama.cpp reports e.g. "llama_model_load: error loading model: missing tensor 'blk.1.ffn_down.weight'".
-        const string marker = "error loading model:";
-        var reason = errors
-            .Select(e => e.Contains(marker, StringComparison.Ordinal) ? e[(e.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim() : null)
-            .FirstOrDefault(r => !string.IsNullOrEmpty(r))
-            ?? (errors.Count > 0 ? string.Join("; ", errors) : exception.Message);
-
+        var reason = NativeFailureReason(errors) ?? exception.Message;
         return exception is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException
             ? $"The llama.cpp native library could not be loaded, so '{path}' cannot be used: {reason}. Run 'codelsp doctor' to see which library and CPU features were found."
             : $"llama.cpp could not load '{path}': {reason}. The file may be damaged, or made for a newer llama.cpp; download it again or choose another GGUF file.";
+    }
+
+    /// <summary>
+    /// The specific part of llama.cpp's error lines. A failed load logs the root cause first
+    /// ("gguf_init_from_reader: tensor 'x' has invalid ggml type 99") and then generic lines
+    /// ("failed to read tensor info", "error loading model: … failed to load model from …"), which are dropped.
+    /// </summary>
+    internal static string? NativeFailureReason(IReadOnlyList<string> errors)
+    {
+        var specific = errors
+            .Select(e => StripPrefix(StripPrefix(e.Trim(), functionName: true), functionName: false))
+            .Where(e => e.Length > 0
+                && !e.Contains("failed to load model", StringComparison.Ordinal)
+                && !e.StartsWith("failed to read tensor", StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
+        return specific.Count > 0 ? string.Join("; ", specific) : null;
+
+        static string StripPrefix(string line, bool functionName)
+        {
+            const string loading = "error loading model: ";
+            if (!functionName)
+            {
+                return line.StartsWith(loading, StringComparison.Ordinal) ? line[loading.Length..] : line;
+            }
+
+            // "llama_model_load: …" → "…"; only an identifier followed by ": " counts as a prefix.
+            var colon = line.IndexOf(": ", StringComparison.Ordinal);
+            return colon > 0 && line[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? line[(colon + 2)..] : line;
+        }
     }
 }

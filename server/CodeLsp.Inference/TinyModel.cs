@@ -9,7 +9,8 @@ namespace CodeLsp.Inference;
 /// <remarks>
 /// Embedding dimension 0 is a constant "bias channel" (1.0 for every token). Its weight in each output row decides
 /// whether a token is favoured or suppressed after any prompt: control tokens get a large negative weight so the
-/// random model never stops early, unless <see cref="TinyModelOptions.PreferEndOfText"/> asks for the opposite.
+/// random model never stops early, unless <see cref="TinyModelOptions.PreferEndOfText"/> asks for the opposite;
+/// bytes that are not printable ASCII get it too, so the output is always valid text.
 /// </remarks>
 public static class TinyModel
 {
@@ -44,7 +45,11 @@ public static class TinyModel
 
         var w = new GgufWriter();
         w.Add("general.architecture", arch);
-        w.Add("general.name", options.Name);
+        if (options.Name is not null)
+        {
+            w.Add("general.name", options.Name);
+        }
+
         w.Add("general.alignment", GgufFile.DefaultAlignment);
         w.Add("general.file_type", 0u);
         w.Add($"{arch}.context_length", (uint)options.ContextLength);
@@ -66,7 +71,7 @@ public static class TinyModel
         w.Add("tokenizer.ggml.bos_token_id", (uint)vocab.Id("<|endoftext|>"));
         w.Add("tokenizer.ggml.eos_token_id", (uint)vocab.Id("<|endoftext|>"));
         w.Add("tokenizer.ggml.eot_token_id", (uint)vocab.Id("<|endoftext|>"));
-        w.Add("tokenizer.ggml.add_bos_token", false);
+        w.Add("tokenizer.ggml.add_bos_token", options.AddBos);
         if (options.WriteFimMetadata && options.FimStyle == TinyFimStyle.Qwen)
         {
             w.Add("tokenizer.ggml.fim_pre_token_id", (uint)vocab.Id("<|fim_prefix|>"));
@@ -119,13 +124,17 @@ public static class TinyModel
                 return ControlBias;
             }
 
-            return vocab.Types[token] == TokenTypeControl ? -ControlBias : 0f;
+            // Control tokens and bytes that are not printable ASCII are suppressed: the model's output is noise,
+            // but noise made of characters that can appear in code, so editors and tests see real suggestions.
+            return vocab.Types[token] == TokenTypeControl || token < 256 && !IsPrintableAscii(token) ? -ControlBias : 0f;
         }));
 
         w.WriteTo(path);
     }
 
     private static void Ones(long start, Span<float> chunk) => chunk.Fill(1f);
+
+    private static bool IsPrintableAscii(int b) => b is >= 0x20 and < 0x7F or '\n' or '\t';
 
     private const int TokenTypeNormal = 1;
     private const int TokenTypeControl = 3;

@@ -11,8 +11,8 @@ public sealed record TinyModelOptions
     /// <summary>Seed of the weights; the same options always give the same bytes.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary><c>general.name</c>.</summary>
-    public string Name { get; init; } = "CodeLsp tiny llama";
+    /// <summary><c>general.name</c>; null leaves the key out.</summary>
+    public string? Name { get; init; } = "CodeLsp tiny llama";
 
     /// <summary><c>general.architecture</c>; the hyper-parameter keys always use the llama layout.</summary>
     public string Architecture { get; init; } = "llama";
@@ -25,6 +25,9 @@ public sealed record TinyModelOptions
 
     /// <summary>Write the <c>tokenizer.ggml.fim_*_token_id</c> keys (only for <see cref="TinyFimStyle.Qwen"/>).</summary>
     public bool WriteFimMetadata { get; init; } = true;
+
+    /// <summary><c>tokenizer.ggml.add_bos_token</c>: whether prompts start with the BOS token.</summary>
+    public bool AddBos { get; init; }
 
     /// <summary>
     /// Make <c>&lt;|endoftext|&gt;</c> the greedy choice after any prompt. Otherwise every control token is

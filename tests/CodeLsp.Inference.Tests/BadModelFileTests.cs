@@ -39,6 +39,16 @@ public sealed class BadModelFileTests(ModelFixture models)
         Assert.Contains("HTML", e.Message);
     }
 
+    [Theory]
+    [InlineData("version https://git-lfs.github.com/spec/v1\noid sha256:abc\n", "Git LFS pointer")]
+    [InlineData("PK\u0003\u0004rest-of-zip", "zip archive")]
+    public async Task Wrong_magic_with_a_hint(string content, string hint)
+    {
+        var e = await AssertLoadFails(models.File($"foreign-{hint.Length}.gguf", System.Text.Encoding.UTF8.GetBytes(content)));
+        Assert.Contains("is not a GGUF file", e.Message);
+        Assert.Contains(hint, e.Message);
+    }
+
     [Fact]
     public async Task Unsupported_version()
     {
@@ -71,9 +81,50 @@ public sealed class BadModelFileTests(ModelFixture models)
         var e = await AssertLoadFails(path, inspectorAccepts: true);
 
         Assert.Contains("llama.cpp could not load", e.Message);
-        Assert.Contains("blk.1.ffn_down.weight", e.Message);
+        Assert.Contains(": missing tensor 'blk.1.ffn_down.weight'. The file may be damaged", e.Message);
         // The reason travelled through the native log bridge as an Error event.
         Assert.Contains(models.Events.All, x => x.Level == LogEventLevel.Error && x.RenderMessage().Contains("blk.1.ffn_down.weight"));
+    }
+
+    [Theory]
+    [InlineData("type", "tensor 'token_embd.weight' has invalid ggml type 99")]
+    [InlineData("shape", "tensor 'blk.0.attn_norm.weight' has offset 73728, expected 36864")]
+    public async Task Damaged_tensor_entries_fail_cleanly_in_llama_cpp(string damage, string expected)
+    {
+        var bytes = GoodBytes;
+        var entry = TensorEntryOffset(bytes, "token_embd.weight");
+        if (damage == "type")
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(entry + 4 + 16), 99u); // after n_dims and two dims
+        }
+        else
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(entry + 4), 32UL); // first dim 64 → 32
+        }
+
+        var e = await AssertLoadFails(models.File($"damaged-{damage}.gguf", bytes), inspectorAccepts: true);
+        Assert.Contains("llama.cpp could not load", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public async Task Misaligned_tensor_offset()
+    {
+        var bytes = GoodBytes;
+        var entry = TensorEntryOffset(bytes, "output_norm.weight");
+        BitConverter.TryWriteBytes(bytes.AsSpan(entry + 4 + 8 + 4), BitConverter.ToUInt64(bytes, entry + 4 + 8 + 4) + 4);
+
+        var e = await AssertLoadFails(models.File("misaligned.gguf", bytes));
+        Assert.Contains("tensor 'output_norm.weight' has an invalid data offset", e.Message);
+    }
+
+    /// <summary>Offset just after the name of <paramref name="tensor"/>'s directory entry (at its dimension count).</summary>
+    private static int TensorEntryOffset(byte[] bytes, string tensor)
+    {
+        byte[] needle = [.. BitConverter.GetBytes((ulong)tensor.Length), .. System.Text.Encoding.ASCII.GetBytes(tensor)];
+        var at = bytes.AsSpan().IndexOf(needle);
+        Assert.True(at > 0);
+        return at + needle.Length;
     }
 
     [Fact]
@@ -126,6 +177,21 @@ public sealed class BadModelFileTests(ModelFixture models)
 
         var e = Assert.Throws<ModelLoadException>(() => GgufInspector.Inspect(models.File("huge-array.gguf", bytes)));
         Assert.Contains("a metadata array claims", e.Message);
+    }
+
+    [Theory]
+    [InlineData("llama", "adapter", "is a LoRA adapter, not a model")]
+    [InlineData("clip", "model", "is a vision projector (mmproj) file, not a language model")]
+    public void Files_that_are_not_language_models(string architecture, string type, string expected)
+    {
+        var bytes = RawGguf.Build(w =>
+        {
+            RawGguf.Kv(w, "general.architecture", 8, () => RawGguf.String(w, architecture));
+            RawGguf.Kv(w, "general.type", 8, () => RawGguf.String(w, type));
+        }, kvCount: 2);
+
+        var e = Assert.Throws<ModelLoadException>(() => GgufInspector.Inspect(models.File($"{architecture}-{type}.gguf", bytes)));
+        Assert.Contains(expected, e.Message);
     }
 
     [Fact]

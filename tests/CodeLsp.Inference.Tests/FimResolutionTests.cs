@@ -17,6 +17,9 @@ public sealed class FimResolutionTests(ModelFixture models)
         Assert.Equal(Array.IndexOf(tokens, "<|fim_prefix|>"), fim.Prefix);
         Assert.Equal(Array.IndexOf(tokens, "<|fim_suffix|>"), fim.Suffix);
         Assert.Equal(Array.IndexOf(tokens, "<|fim_middle|>"), fim.Middle);
+        // The Qwen family's end tokens stop generation too.
+        Assert.Contains(Array.IndexOf(tokens, "<|file_sep|>"), fim.StopTokens);
+        Assert.Contains(Array.IndexOf(tokens, "<|im_end|>"), fim.StopTokens);
         var completion = await host.CompleteAsync(new FimPrompt("int x", ";"), s_limits, CancellationToken.None);
         Assert.Equal(4, completion.GeneratedTokens);
     }

@@ -27,7 +27,11 @@ public sealed record CompletionTrace(
     bool MultiLine,
     FimCompletion? Model,
     TimeSpan Total,
-    TimeSpan Waited);
+    TimeSpan Waited)
+{
+    /// <summary>The prompt the model was given, when it was asked.</summary>
+    public FimPrompt? Prompt { get; init; }
+}
 
 /// <summary>
 /// Position → prompt → model → clean suggestion. Owns, per document: the latest request (a newer one supersedes
@@ -93,7 +97,7 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
             _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
             var site = CompletionSiteReader.Read(text, query.Offset, multiLine);
             var suggestion = SuggestionPostprocessor.Clean(generated.Text, site);
-            Report(uri, new CompletionTrace(suggestion is null ? "empty after cleaning" : "model", multiLine, generated, stopwatch.Elapsed, waited));
+            Report(uri, new CompletionTrace(suggestion is null ? "empty after cleaning" : "model", multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt });
             if (suggestion is null) return [];
 
             _shown[uri] = new ShownSuggestion(text, query.Offset, suggestion);
@@ -104,6 +108,11 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
             // Superseded by a newer request for the same document: nobody waits for this answer any more.
             Report(uri, new CompletionTrace("superseded", false, null, stopwatch.Elapsed, TimeSpan.Zero));
             return [];
+        }
+        catch (OperationCanceledException)
+        {
+            Report(uri, new CompletionTrace("cancelled", false, null, stopwatch.Elapsed, TimeSpan.Zero));
+            throw;
         }
         finally
         {

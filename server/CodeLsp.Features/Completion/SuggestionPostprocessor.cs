@@ -90,9 +90,22 @@ public static class SuggestionPostprocessor
         }
     }
 
-    /// <summary>Cuts a run of identical non-trivial lines (or pairs of lines) after it has repeated <see cref="MaxRepeats"/> times.</summary>
+    /// <summary>
+    /// Cuts a loop: a run of the same characters within a line, or of identical non-trivial lines (or pairs or
+    /// triples of lines), after it has repeated <see cref="MaxRepeats"/> times.
+    /// </summary>
     private static void CutRepetitionLoops(List<string> lines)
     {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var cut = CutRepeatedRun(lines[i]);
+            if (cut.Length < lines[i].Length)
+            {
+                lines[i] = cut;
+                lines.RemoveRange(i + 1, lines.Count - i - 1);
+                break;
+            }
+        }
         for (var period = 1; period <= 3; period++)
         {
             for (var start = 0; start + period * (MaxRepeats + 1) <= lines.Count; start++)
@@ -114,6 +127,24 @@ public static class SuggestionPostprocessor
                 }
             }
         }
+    }
+
+    /// <summary>Cuts a run of the same 4–32 characters within a line once it has repeated <see cref="MaxRepeats"/> times.</summary>
+    private static string CutRepeatedRun(string line)
+    {
+        for (var start = 0; start < line.Length; start++)
+        {
+            for (var period = 4; period <= 32 && start + period * (MaxRepeats + 1) <= line.Length; period++)
+            {
+                var unit = line.AsSpan(start, period);
+                // Runs of one character ("// =======") are separators, not loops.
+                if (unit.IsWhiteSpace() || !unit.ContainsAnyExcept(unit[0])) continue;
+                var repeats = 1;
+                while (start + period * (repeats + 1) <= line.Length && line.AsSpan(start + period * repeats, period).SequenceEqual(unit)) repeats++;
+                if (repeats > MaxRepeats) return line[..(start + period * MaxRepeats)];
+            }
+        }
+        return line;
     }
 
     /// <summary>

@@ -257,7 +257,7 @@ internal sealed class GgufFile
             return "It looks like a zip archive (e.g. a PyTorch checkpoint); CodeLsp needs the model converted to GGUF.";
         }
 
-        if (head.Length >= 8 && text.StartsWith("version https://git-lfs", StringComparison.Ordinal))
+        if (text.StartsWith("version ", StringComparison.Ordinal))
         {
             return "It is a Git LFS pointer, not the model itself; download the real file.";
         }

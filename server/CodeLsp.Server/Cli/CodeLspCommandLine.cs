@@ -17,6 +17,7 @@ internal static class CodeLspCommandLine
         root.Subcommands.Add(CompleteCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

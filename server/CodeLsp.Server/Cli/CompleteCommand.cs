@@ -94,7 +94,7 @@ internal static class CompleteCommand
                     completionMs = trace?.Total.TotalMilliseconds,
                     totalMs = total.Elapsed.TotalMilliseconds,
                 };
-                Console.Out.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+                Console.Out.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             }
             else
             {

@@ -16,10 +16,28 @@ internal sealed class LspJsonRpc(IJsonRpcMessageHandler handler) : JsonRpc(handl
         {
             return new JsonRpcError.ErrorDetail { Code = (JsonRpcErrorCode)local.ErrorCode, Message = local.Message, Data = local.ErrorData };
         }
+        if (Find<System.Text.Json.JsonException>(exception) is { } badParams)
+        {
+            // UseSingleObjectParameterDeserialization surfaces params that do not fit the type as a JsonException.
+            return new JsonRpcError.ErrorDetail
+            {
+                Code = (JsonRpcErrorCode)LspErrorCodes.InvalidParams,
+                Message = $"Invalid params for {request.Method}: {badParams.Message}",
+            };
+        }
         return new JsonRpcError.ErrorDetail
         {
             Code = (JsonRpcErrorCode)LspErrorCodes.InternalError,
             Message = $"{request.Method} failed: {exception.Message}",
         };
+    }
+
+    private static T? Find<T>(Exception? exception) where T : Exception
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is T found) return found;
+        }
+        return null;
     }
 }

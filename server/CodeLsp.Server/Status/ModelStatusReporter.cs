@@ -24,7 +24,8 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
     private readonly Task _loop;
     private int _tokenCount;
 
-    // The progress under way, if any.
+    // The load under way, if any, and its progress token (null when the client takes no progress).
+    private bool _loading;
     private IntegerOrString? _token;
     private int? _lastPercentage;
 
@@ -71,8 +72,9 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
         {
             case ModelStatus.Loading loading:
                 var percentage = (int)Math.Clamp(Math.Round(loading.Progress * 100), 0, 100);
-                if (_token is null)
+                if (!_loading)
                 {
+                    _loading = true;
                     await BeginAsync(Path.GetFileName(loading.Path), percentage, cancellationToken).ConfigureAwait(false);
                 }
                 else if (percentage != _lastPercentage)
@@ -136,6 +138,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
 
     private async Task EndAsync(string message, CancellationToken cancellationToken)
     {
+        _loading = false;
         if (_token is null)
         {
             return;

@@ -27,6 +27,11 @@ public sealed class SuggestionPostprocessorTests
     [InlineData("var x = $$", "", null)]
     [InlineData("var x = $$", "   \n  ", null)]
     [InlineData("var x = $$", "\n", null)]
+    // Loops within a line are cut after two repeats; short repeats that code is made of stay.
+    [InlineData("var s = $$", "Get(a).Get(a).Get(a).Get(a).Get(a)", "Get(a).Get(a).")]
+    [InlineData("var a = new[] { $$ };", "0, 0, 0, 0, 0", "0, 0, 0, 0, 0")]
+    [InlineData("var line = $$", "\"==========\";", "\"==========\";")]
+    [InlineData("// $$", "================================", "================================")]
     // Noise: undecodable bytes or control characters mean the whole output is dropped.
     [InlineData("var x = $$", "1\uFFFD;", null)]
     [InlineData("var x = $$", "a\u0003b", null)]

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using CodeLsp.Features;
+using CodeLsp.Features.Completion;
+using Microsoft.CodeAnalysis.Text;
+
+namespace CodeLsp.Server.Tests.Infrastructure;
+
+/// <summary>A scripted assistant: records settings and queries, answers with <see cref="Complete"/>, raises statuses on demand.</summary>
+internal sealed class FakeAssistant : IAssistant
+{
+    public ConcurrentQueue<AssistantSettings> AppliedSettings { get; } = new();
+    public ConcurrentQueue<InlineCompletionQuery> Queries { get; } = new();
+
+    /// <summary>Default: echo the document with "$$" at the query's offset, so tests see the text and the offset at once.</summary>
+    public Func<InlineCompletionQuery, CancellationToken, Task<IReadOnlyList<InlineSuggestion>>> Complete { get; set; } = EchoAsync;
+
+    public ModelStatus Status { get; private set; } = new ModelStatus.NotConfigured();
+
+    public event Action<ModelStatus>? StatusChanged;
+
+    public void ApplySettings(AssistantSettings settings) => AppliedSettings.Enqueue(settings);
+
+    public Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
+    {
+        Queries.Enqueue(query);
+        return Complete(query, cancellationToken);
+    }
+
+    public void Raise(ModelStatus status)
+    {
+        Status = status;
+        StatusChanged?.Invoke(status);
+    }
+
+    public static Task<IReadOnlyList<InlineSuggestion>> EchoAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
+    {
+        var text = query.Document.Text.ToString();
+        var echo = text[..query.Offset] + "$$" + text[query.Offset..];
+        return Task.FromResult<IReadOnlyList<InlineSuggestion>>([new InlineSuggestion(echo, new TextSpan(query.Offset, 0), "echo")]);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

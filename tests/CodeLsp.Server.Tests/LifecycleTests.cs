@@ -1,0 +1,133 @@
+using System.Text.Json;
+using CodeLsp.Protocol;
+using CodeLsp.Server.Tests.Infrastructure;
+using StreamJsonRpc;
+
+namespace CodeLsp.Server.Tests;
+
+public sealed class LifecycleTests
+{
+    [Fact]
+    public async Task Initialize_AnswersCapabilitiesAndServerInfo()
+    {
+        await using var server = InProcessServer.Start();
+
+        var result = await server.Client.RequestAsync<JsonElement>(Methods.Initialize, new InitializeParams { ProcessId = 1 });
+
+        var sync = result.GetProperty("capabilities").GetProperty("textDocumentSync");
+        Assert.True(sync.GetProperty("openClose").GetBoolean());
+        Assert.Equal(2, sync.GetProperty("change").GetInt32());
+        Assert.False(sync.GetProperty("save").GetProperty("includeText").GetBoolean());
+        Assert.Equal(JsonValueKind.Object, result.GetProperty("capabilities").GetProperty("inlineCompletionProvider").ValueKind);
+        Assert.Equal("codelsp", result.GetProperty("serverInfo").GetProperty("name").GetString());
+        Assert.Equal("0.1.0", result.GetProperty("serverInfo").GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public async Task Initialize_IsAnsweredWhileTheAssistantIsStillLoading()
+    {
+        var assistant = new FakeAssistant();
+        await using var server = InProcessServer.Start(assistant);
+        assistant.Raise(new Features.ModelStatus.Loading("/models/slow.gguf", 0));
+
+        var result = await server.Client.InitializeAsync().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.NotNull(result.Capabilities.InlineCompletionProvider);
+        Assert.Single(assistant.AppliedSettings);
+    }
+
+    [Fact]
+    public async Task ShutdownThenExit_EndsWithZero()
+    {
+        await using var server = await InProcessServer.StartInitializedAsync();
+
+        var shutdown = await server.Client.RequestAsync<JsonElement>(Methods.Shutdown, null);
+        await server.Client.NotifyAsync(Methods.Exit);
+
+        Assert.Equal(JsonValueKind.Null, shutdown.ValueKind);
+        Assert.Equal(0, await server.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task ExitWithoutShutdown_EndsWithOne()
+    {
+        await using var server = await InProcessServer.StartInitializedAsync();
+
+        await server.Client.NotifyAsync(Methods.Exit);
+
+        Assert.Equal(1, await server.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task ClosedInput_EndsTheServer()
+    {
+        var server = await InProcessServer.StartInitializedAsync();
+
+        await server.ClientStream.DisposeAsync();
+
+        Assert.Equal(1, await server.WaitForExitAsync());
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RequestBeforeInitialize_AnswersServerNotInitialized()
+    {
+        await using var server = InProcessServer.Start();
+
+        var error = await Assert.ThrowsAsync<RemoteInvocationException>(
+            () => server.Client.CompleteAsync("file:///a.cs", new Position(0, 0)));
+
+        Assert.Equal(LspErrorCodes.ServerNotInitialized, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task NotificationBeforeInitialize_IsDropped()
+    {
+        await using var server = InProcessServer.Start();
+        await server.Client.OpenAsync("file:///a.cs", "class C { }");
+        await server.Client.InitializeAndInitializedAsync();
+
+        var list = await server.Client.CompleteAsync("file:///a.cs", new Position(0, 0));
+
+        Assert.Empty(list.Items);
+    }
+
+    [Fact]
+    public async Task SecondInitialize_AnswersInvalidRequest()
+    {
+        await using var server = await InProcessServer.StartInitializedAsync();
+
+        var error = await Assert.ThrowsAsync<RemoteInvocationException>(() => server.Client.InitializeAsync());
+
+        Assert.Equal(LspErrorCodes.InvalidRequest, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task RequestAfterShutdown_AnswersInvalidRequest()
+    {
+        await using var server = await InProcessServer.StartInitializedAsync();
+        await server.Client.RequestAsync<JsonElement>(Methods.Shutdown, null);
+
+        var error = await Assert.ThrowsAsync<RemoteInvocationException>(
+            () => server.Client.CompleteAsync("file:///a.cs", new Position(0, 0)));
+
+        Assert.Equal(LspErrorCodes.InvalidRequest, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task UnknownRequest_AnswersMethodNotFound_AndUnknownNotificationsAreIgnored()
+    {
+        await using var server = await InProcessServer.StartInitializedAsync();
+
+        var error = await Assert.ThrowsAsync<RemoteMethodNotFoundException>(
+            () => server.Client.RequestAsync<JsonElement>("textDocument/hover", new { textDocument = new { uri = "file:///a.cs" } }));
+        await server.Client.NotifyAsync("$/someClientExtension", new { value = 1 });
+        await server.Client.NotifyAsync("workspace/didChangeWatchedFiles", new { changes = Array.Empty<object>() });
+        await server.Client.NotifyAsync(Methods.SetTrace, new SetTraceParams { Value = "verbose" });
+        await server.Client.OpenAsync("file:///a.cs", "x");
+
+        Assert.Equal(LspErrorCodes.MethodNotFound, (int)error.ErrorCode);
+        var list = await server.Client.CompleteAsync("file:///a.cs", new Position(0, 1));
+        Assert.Equal("x$$", Assert.Single(list.Items).InsertText);
+    }
+}
