@@ -1,6 +1,7 @@
 // Starts the CodeLsp server over stdio and shows its state. All intelligence is in the server;
 // this file only wires settings, commands and the status bar item to vscode-languageclient.
 import * as fs from 'node:fs';
+import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import {
     LanguageClient,
@@ -14,6 +15,7 @@ import {
     WorkDoneProgressEnd,
     WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
+import { LogLevelName, parseServerLogLine } from './serverLog';
 import { CodeLspSettings, initializationOptions, modelName, needsRestart, readSettings, serverLaunch } from './settings';
 import { initialStatus, isModelReadyLog, nextStatus, StatusEvent, StatusState, view } from './status';
 
@@ -107,6 +109,18 @@ async function start(): Promise<void> {
         initializationOptions: () => initializationOptions(settings),
         outputChannel: output,
         traceOutputChannel: traceOutput,
+        stdioOptions: {
+            // Only used by non-stdio transports; with stdio, stdout carries LSP.
+            stdout: (input, channel) => readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on('line', line => channel.info(line)),
+            stderr: (input, channel) => {
+                let previous: LogLevelName | undefined;
+                readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on('line', line => {
+                    const { level, message } = parseServerLogLine(line, previous);
+                    previous = level;
+                    channel[level](message);
+                });
+            },
+        },
         // A server that cannot initialize will not do better on a retry; the user fixes and restarts.
         initializationFailedHandler: () => false,
         middleware: {
