@@ -26,9 +26,9 @@ let statusItem: vscode.StatusBarItem;
 let output: vscode.LogOutputChannel;
 let traceOutput: vscode.LogOutputChannel;
 let extensionPath: string;
-/** Open progress notifications, by the server's work-done token. */
 /** Starts and stops run one after another: a settings change during a start must not interleave. */
 let lifecycle: Promise<void> = Promise.resolve();
+/** Open progress notifications, by the server's work-done token. */
 const progressNotifications = new Map<ProgressToken, { report(percentage?: number, message?: string): void; done(): void }>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
