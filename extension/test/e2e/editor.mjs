@@ -2,7 +2,7 @@
 // folders) with the packaged .vsix installed, driven by Debian's chromium through playwright-core.
 // Reusing a server or a user-data-dir between tests leaks state, so nothing here is shared.
 import { spawn, execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,9 +116,14 @@ export async function startEditor(name, settings) {
         phase,
         workspace: dirs.workspace,
         serverLog: () => serverLog,
+        /** Stops everything; keeps the extension's "CodeLsp" log as an artifact, then deletes the test's folders. */
         async close() {
             await browser.close().catch(() => undefined);
-            stopGroup(server);
+            await stopGroup(server);
+            for (const log of findFiles(join(dirs.userData, 'logs'), 'CodeLsp.log')) {
+                copyFileSync(log, join(env.artifacts, `${name}-CodeLsp.log`));
+            }
+            rmSync(root, { recursive: true, force: true });
         },
     };
 }
@@ -229,17 +234,30 @@ async function waitForHttp(url, timeoutMs, log) {
 }
 
 /** Ends code-server and everything it started (extension host, the CodeLsp server). */
-function stopGroup(child) {
-    try {
-        process.kill(-child.pid, 'SIGTERM');
-    } catch {
+async function stopGroup(child) {
+    const signal = sig => {
+        try {
+            process.kill(-child.pid, sig);
+            return true;
+        } catch {
+            return false; // already gone
+        }
+    };
+    if (!signal('SIGTERM')) {
         return;
     }
-    setTimeout(() => {
-        try {
-            process.kill(-child.pid, 'SIGKILL');
-        } catch {
-            // already gone
-        }
-    }, 3000).unref();
+    const exited = new Promise(resolve => child.once('exit', resolve));
+    const timeout = new Promise(resolve => setTimeout(resolve, 3000));
+    await Promise.race([exited, timeout]);
+    signal('SIGKILL');
+}
+
+function findFiles(dir, fileName) {
+    try {
+        return readdirSync(dir, { recursive: true, withFileTypes: true })
+            .filter(e => e.isFile() && e.name === fileName)
+            .map(e => join(e.parentPath, e.name));
+    } catch {
+        return [];
+    }
 }
