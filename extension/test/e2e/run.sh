@@ -15,7 +15,8 @@ node_version=24.21.0
 code_server_version=4.139.1
 started=$SECONDS
 step() { echo "[e2e +$((SECONDS - started))s] $*"; }
-rm -rf "$artifacts" && mkdir -p "$cache" "$artifacts"
+mkdir -p "$cache" "$artifacts"
+rm -f "$artifacts"/*.png "$artifacts"/*.log # this run's files only
 
 # System packages: Debian's chromium, and Kerberos headers for code-server's native module.
 if [ ! -x /usr/bin/chromium ] || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
