@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { env, goToLineEnd, openFile, recorded, startEditor } from './editor.mjs';
+import { env, goToLineEnd, openFile, recorded, runCommand, startEditor } from './editor.mjs';
 
 const run = promisify(execFile);
 const serverDll = process.env.CODELSP_E2E_SERVER_DLL ?? new URL('../../server/codelsp.dll', import.meta.url).pathname;
@@ -118,6 +118,12 @@ test('ghost text from the CodeLsp server is accepted with Tab and saved', { time
         await page.locator('[aria-label^="CodeLsp ready"][aria-label$=" ms"]').first().waitFor({ timeout: 5_000 });
         const modelName = model.split('/').pop().replace(/\.gguf$/, '');
         assert.ok(statuses.some(s => s.includes(`model ${modelName}`)), 'the status bar names the model');
+
+        // The toggle command writes codelsp.enable; the status bar follows.
+        await runCommand(page, 'CodeLsp: Toggle Inline Completions');
+        await page.locator('[aria-label^="CodeLsp disabled"]').first().waitFor({ timeout: 10_000 });
+        await runCommand(page, 'CodeLsp: Toggle Inline Completions');
+        await page.locator('[aria-label^="CodeLsp ready"]').first().waitFor({ timeout: 10_000 });
     });
 });
 
