@@ -1,5 +1,6 @@
 using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
+using CodeLsp.Workspace.Documents;
 using Serilog;
 
 namespace CodeLsp.Features;
@@ -8,8 +9,11 @@ namespace CodeLsp.Features;
 /// The assistant behind the language server. Owns the model's lifetime (loaded in the background when the model
 /// path or load options change; the old model serves until the new one is ready) and the completion pipeline.
 /// </summary>
-public sealed class Assistant(ILogger logger) : IAssistant
+public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics = null) : IAssistant
 {
+    /// <summary>The command a client runs when the user accepts a suggestion (its argument: the suggestion id).</summary>
+    public const string AcceptedCommand = "codelsp.suggestionAccepted";
+
     private readonly object _gate = new();
     private AssistantSettings _settings = new();
     private ModelLoadOptions? _loadOptions;
@@ -47,7 +51,7 @@ public sealed class Assistant(ILogger logger) : IAssistant
             if (load == _loadOptions)
             {
                 // Same model: only generation options changed; rebuild the pipeline around the loaded model.
-                if (_pipeline is { } current) SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger));
+                if (_pipeline is { } current) SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics));
                 return;
             }
             _loadOptions = load;
@@ -65,6 +69,12 @@ public sealed class Assistant(ILogger logger) : IAssistant
         if (pipeline is null || !_settings.Enabled) return Task.FromResult<IReadOnlyList<InlineSuggestion>>([]);
         return pipeline.CompleteAsync(query, cancellationToken);
     }
+
+    public void SuggestionAccepted(string suggestionId) => Pipeline?.Accepted(suggestionId);
+
+    public void DocumentChanged(TextDocumentState document) => Pipeline?.DocumentChanged(document.Uri, document.Text);
+
+    public void DocumentClosed(Uri uri) => Pipeline?.Forget(uri);
 
     /// <summary>Waits until the current load finished (ready or failed); for the CLI, tests and benchmarks.</summary>
     public async Task<ModelStatus> WaitForModelAsync(CancellationToken cancellationToken)
@@ -106,7 +116,7 @@ public sealed class Assistant(ILogger logger) : IAssistant
             lock (_gate)
             {
                 if (token.IsCancellationRequested || _disposed) { host.Dispose(); return; }
-                SwapPipeline(new InlineCompletionPipeline(new LocalFimModel(host), PipelineOptionsFrom(_settings), logger));
+                SwapPipeline(new InlineCompletionPipeline(new LocalFimModel(host), PipelineOptionsFrom(_settings), logger, statistics));
                 host = null;
                 var description = Pipeline!.Model.Description;
                 logger.Information("Model {Name} ready in {Ms:F0} ms ({Path})", description.Name, description.LoadTime.TotalMilliseconds, description.Path);
@@ -180,6 +190,7 @@ public sealed class Assistant(ILogger logger) : IAssistant
             _loading?.Cancel();
             SwapPipeline(null);
         }
+        statistics?.Flush();
         return ValueTask.CompletedTask;
     }
 }

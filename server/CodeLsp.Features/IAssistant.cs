@@ -1,4 +1,5 @@
 using CodeLsp.Features.Completion;
+using CodeLsp.Workspace.Documents;
 
 namespace CodeLsp.Features;
 
@@ -28,4 +29,13 @@ public interface IAssistant : IAsyncDisposable
 
     /// <summary>Suggestions at the query's position; empty (quickly) while no model is ready.</summary>
     Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The user accepted the suggestion with this id (the item's command ran).</summary>
+    void SuggestionAccepted(string suggestionId) { }
+
+    /// <summary>An open document changed (after the edit was applied); partial acceptances are seen here.</summary>
+    void DocumentChanged(TextDocumentState document) { }
+
+    /// <summary>A document was closed: forget what belongs to it.</summary>
+    void DocumentClosed(Uri uri) { }
 }

@@ -18,6 +18,7 @@ public static class Methods
     public const string TextDocumentInlineCompletion = "textDocument/inlineCompletion";
 
     public const string WorkspaceDidChangeConfiguration = "workspace/didChangeConfiguration";
+    public const string WorkspaceExecuteCommand = "workspace/executeCommand";
 
     public const string WindowShowMessage = "window/showMessage";
     public const string WindowLogMessage = "window/logMessage";

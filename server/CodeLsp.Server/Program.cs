@@ -1,5 +1,6 @@
 using CodeLsp.Features;
+using CodeLsp.Features.Completion;
 using CodeLsp.Server.Cli;
 
-var root = CodeLspCommandLine.Create(logger => new Assistant(logger));
+var root = CodeLspCommandLine.Create(logger => new Assistant(logger, new AcceptanceStatistics(AcceptanceStatistics.DefaultPath)));
 return await root.Parse(args).InvokeAsync();

@@ -35,13 +35,18 @@ public sealed record CompletionTrace(
 
 /// <summary>
 /// Position → prompt → model → clean suggestion. Owns, per document: the latest request (a newer one supersedes
-/// it, cancelling it before or during decoding), the last suggestion (typing through it is answered without the
-/// model), and the last syntax tree (reparsed incrementally).
+/// it, cancelling it before or during decoding), the last suggestion shown (typing through it is answered without
+/// the model; accepting it, whole or in part, is counted, and starts a prefetch of the next suggestion), and the
+/// last syntax tree (reparsed incrementally).
 /// </summary>
-public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions options, ILogger logger)
+public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions options, ILogger logger, AcceptanceStatistics? statistics = null)
 {
+    private const int RememberedIds = 64;
     private readonly ConcurrentDictionary<Uri, CancellationTokenSource> _latest = new();
     private readonly ConcurrentDictionary<Uri, ShownSuggestion> _shown = new();
+    private readonly ConcurrentDictionary<string, ShownSuggestion> _byId = new();
+    private readonly ConcurrentQueue<string> _idOrder = new();
+    private readonly ConcurrentDictionary<Uri, Prefetch> _prefetch = new();
     private readonly ConcurrentDictionary<Uri, SyntaxTree> _trees = new();
     private readonly TriggerPolicy _trigger = new(options.Trigger);
     private long _ids;
@@ -63,10 +68,19 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         }
 
         var text = query.Document.Text;
-        if (TypeThrough(uri, text, query.Offset) is { } remaining)
+        if (TypeThrough(uri, text, query.Offset) is { } through)
         {
-            Report(uri, new CompletionTrace("type-through", remaining.Contains('\n'), null, stopwatch.Elapsed, TimeSpan.Zero));
-            return [new InlineSuggestion(remaining, new TextSpan(query.Offset, 0), NextId())];
+            Report(uri, new CompletionTrace("type-through", through.Remaining.Contains('\n'), null, stopwatch.Elapsed, TimeSpan.Zero));
+            return [Suggest(through.Shown, through.Remaining, query.Offset)];
+        }
+        if (_prefetch.TryGetValue(uri, out var prefetch) && prefetch.Offset == query.Offset && SameText(prefetch.Text, text))
+        {
+            var shown = await prefetch.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (shown is not null)
+            {
+                Report(uri, new CompletionTrace("prefetched", shown.Suggestion.Contains('\n'), null, stopwatch.Elapsed, TimeSpan.Zero));
+                return [Suggest(shown, shown.Suggestion, query.Offset)];
+            }
         }
 
         var decision = _trigger.Decide(uri, text, query.Offset, query.Trigger);
@@ -77,31 +91,12 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
             return [];
         }
 
-        using var mine = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var previous = _latest.GetValueOrDefault(uri);
-        _latest[uri] = mine;
-        if (previous is not null) await previous.CancelAsync().ConfigureAwait(false);
+        using var mine = await SupersedeAsync(uri, cancellationToken).ConfigureAwait(false);
         try
         {
             if (decision.Delay > TimeSpan.Zero) await Task.Delay(decision.Delay, mine.Token).ConfigureAwait(false);
-            var waited = stopwatch.Elapsed;
-
-            var tree = Parse(uri, text);
-            var multiLine = CompletionShape.IsMultiLine(tree, query.Offset);
-            var (prefix, suffix) = PromptWindow.Take(text, query.Offset, options.PrefixLines, options.SuffixLines);
-            var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout };
-            var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit);
-            logger.Debug("FIM prompt for {Uri}: prefix {Prefix} suffix {Suffix}", uri, prefix, suffix);
-
-            var generated = await model.CompleteAsync(prompt, limits, mine.Token).ConfigureAwait(false);
-            _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
-            var site = CompletionSiteReader.Read(text, query.Offset, multiLine);
-            var suggestion = SuggestionPostprocessor.Clean(generated.Text, site);
-            Report(uri, new CompletionTrace(suggestion is null ? "empty after cleaning" : "model", multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt });
-            if (suggestion is null) return [];
-
-            _shown[uri] = new ShownSuggestion(text, query.Offset, suggestion);
-            return [new InlineSuggestion(suggestion, new TextSpan(query.Offset, 0), NextId())];
+            var shown = await GenerateAsync(uri, text, query.Offset, stopwatch, mine.Token).ConfigureAwait(false);
+            return shown is null ? [] : [Suggest(shown, shown.Suggestion, query.Offset)];
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -120,11 +115,135 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         }
     }
 
+    /// <summary>The client ran the accept command of a suggestion: count it, and prepare the next one.</summary>
+    public void Accepted(string suggestionId)
+    {
+        if (!_byId.TryGetValue(suggestionId, out var shown)) return;
+        if (shown.Settle(shown.Suggestion.Length)) statistics?.Accepted(model.Description.Name, shown.Suggestion.Length);
+        StartPrefetch(shown);
+    }
+
+    /// <summary>
+    /// A document changed. An edit that inserted the start of the shown suggestion (two characters or more at once,
+    /// as "accept next word" does) counts as a partial acceptance; the whole of it, as an acceptance.
+    /// </summary>
+    public void DocumentChanged(Uri uri, SourceText text)
+    {
+        if (!_shown.TryGetValue(uri, out var shown)) return;
+        var inserted = text.Length - shown.Text.Length;
+        if (inserted < 2 || inserted > shown.Suggestion.Length || inserted <= shown.AcceptedChars) return;
+        if (!SameSpan(text, shown.Text, 0, 0, shown.Offset) ||
+            !SameSpan(text, shown.Text, shown.Offset + inserted, shown.Offset, shown.Text.Length - shown.Offset) ||
+            text.ToString(new TextSpan(shown.Offset, inserted)) != shown.Suggestion[..inserted])
+        {
+            return;
+        }
+        var whole = inserted == shown.Suggestion.Length;
+        var first = shown.AcceptedChars == 0;
+        if (whole)
+        {
+            if (shown.Settle(inserted)) statistics?.Accepted(model.Description.Name, shown.Suggestion.Length);
+            StartPrefetch(shown);
+        }
+        else
+        {
+            shown.AcceptedChars = inserted;
+            if (first) statistics?.PartiallyAccepted(model.Description.Name, shown.Suggestion.Length, inserted);
+        }
+    }
+
     /// <summary>Forgets what belongs to a closed document.</summary>
     public void Forget(Uri uri)
     {
         _shown.TryRemove(uri, out _);
+        _prefetch.TryRemove(uri, out _);
         _trees.TryRemove(uri, out _);
+    }
+
+    private async Task<ShownSuggestion?> GenerateAsync(Uri uri, SourceText text, int offset, Stopwatch stopwatch, CancellationToken token)
+    {
+        var waited = stopwatch.Elapsed;
+        var tree = Parse(uri, text);
+        var multiLine = CompletionShape.IsMultiLine(tree, offset);
+        var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
+        var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout };
+        var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit);
+        logger.Debug("FIM prompt for {Uri}: prefix {Prefix} suffix {Suffix}", uri, prefix, suffix);
+
+        var generated = await model.CompleteAsync(prompt, limits, token).ConfigureAwait(false);
+        _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
+        var site = CompletionSiteReader.Read(text, offset, multiLine);
+        var suggestion = SuggestionPostprocessor.Clean(generated.Text, site);
+        Report(uri, new CompletionTrace(suggestion is null ? "empty after cleaning" : "model", multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt });
+        if (suggestion is null) return null;
+
+        var shown = new ShownSuggestion(text, offset, suggestion);
+        _shown[uri] = shown;
+        statistics?.Shown(model.Description.Name, suggestion.Length);
+        return shown;
+    }
+
+    /// <summary>
+    /// After an acceptance the editor will ask at the end of the accepted text: compute that suggestion now, in the
+    /// background, on the text as it will be. A newer request for the document cancels it unless it asks exactly there.
+    /// </summary>
+    private void StartPrefetch(ShownSuggestion accepted)
+    {
+        var uri = _shown.FirstOrDefault(p => ReferenceEquals(p.Value, accepted)).Key;
+        if (uri is null) return;
+        var text = accepted.Text.WithChanges(new TextChange(new TextSpan(accepted.Offset, 0), accepted.Suggestion));
+        var offset = accepted.Offset + accepted.Suggestion.Length;
+        var cts = new CancellationTokenSource();
+        var previous = _latest.GetValueOrDefault(uri);
+        _latest[uri] = cts;
+        previous?.Cancel();
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                return await GenerateAsync(uri, text, offset, Stopwatch.StartNew(), cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            finally
+            {
+                _latest.TryRemove(new KeyValuePair<Uri, CancellationTokenSource>(uri, cts));
+                cts.Dispose();
+            }
+        });
+        _prefetch[uri] = new Prefetch(text, offset, task);
+    }
+
+    /// <summary>Registers a request as the document's latest, cancelling the one before it.</summary>
+    private async Task<CancellationTokenSource> SupersedeAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        var mine = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var previous = _latest.GetValueOrDefault(uri);
+        _latest[uri] = mine;
+        _prefetch.TryRemove(uri, out _);
+        if (previous is not null)
+        {
+            try
+            {
+                await previous.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // It finished meanwhile.
+            }
+        }
+        return mine;
+    }
+
+    private InlineSuggestion Suggest(ShownSuggestion shown, string text, int offset)
+    {
+        var id = "s" + Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _byId[id] = shown;
+        _idOrder.Enqueue(id);
+        while (_idOrder.Count > RememberedIds && _idOrder.TryDequeue(out var old)) _byId.TryRemove(old, out _);
+        return new InlineSuggestion(text, new TextSpan(offset, 0), id);
     }
 
     /// <summary>
@@ -152,7 +271,7 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
     /// The user typed characters that the last suggestion predicted: answer with the rest of it, without the model.
     /// Valid only when the text after the typed characters is unchanged.
     /// </summary>
-    private string? TypeThrough(Uri uri, SourceText text, int offset)
+    private (ShownSuggestion Shown, string Remaining)? TypeThrough(Uri uri, SourceText text, int offset)
     {
         if (!_shown.TryGetValue(uri, out var shown)) return null;
         var typedLength = offset - shown.Offset;
@@ -166,8 +285,10 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         {
             return null;
         }
-        return shown.Suggestion[typedLength..];
+        return (shown, shown.Suggestion[typedLength..]);
     }
+
+    private static bool SameText(SourceText a, SourceText b) => a.Length == b.Length && SameSpan(a, b, 0, 0, a.Length);
 
     private static bool SameSpan(SourceText a, SourceText b, int aStart, int bStart, int length)
     {
@@ -197,7 +318,22 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         Completed?.Invoke(uri, trace);
     }
 
-    private string NextId() => "s" + Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private sealed class ShownSuggestion(SourceText text, int offset, string suggestion)
+    {
+        private int _settled;
 
-    private sealed record ShownSuggestion(SourceText Text, int Offset, string Suggestion);
+        public SourceText Text { get; } = text;
+        public int Offset { get; } = offset;
+        public string Suggestion { get; } = suggestion;
+        public int AcceptedChars { get; set; }
+
+        /// <summary>Marks it accepted once; false if it already was (the command and the edit both report it).</summary>
+        public bool Settle(int chars)
+        {
+            AcceptedChars = chars;
+            return Interlocked.Exchange(ref _settled, 1) == 0;
+        }
+    }
+
+    private sealed record Prefetch(SourceText Text, int Offset, Task<ShownSuggestion?> Task);
 }

@@ -144,6 +144,17 @@ public sealed record ServerCapabilities
     [JsonPropertyName("inlineCompletionProvider")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public InlineCompletionOptions? InlineCompletionProvider { get; init; }
+
+    [JsonPropertyName("executeCommandProvider")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ExecuteCommandOptions? ExecuteCommandProvider { get; init; }
+}
+
+/// <summary>Commands the server executes. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#executeCommandOptions</summary>
+public sealed record ExecuteCommandOptions
+{
+    [JsonPropertyName("commands")]
+    public required IReadOnlyList<string> Commands { get; init; }
 }
 
 /// <summary>How documents are synchronized. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#textDocumentSyncOptions</summary>

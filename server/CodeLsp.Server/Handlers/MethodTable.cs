@@ -4,6 +4,7 @@ using CodeLsp.Server.Handlers.Configuration;
 using CodeLsp.Server.Handlers.InlineCompletion;
 using CodeLsp.Server.Handlers.Lifecycle;
 using CodeLsp.Server.Handlers.TextSync;
+using CodeLsp.Server.Handlers.Workspace;
 using CodeLsp.Server.Hosting;
 using static CodeLsp.Server.Handlers.MethodMode;
 
@@ -34,5 +35,7 @@ internal static class MethodTable
 
         new RequestRegistration<InlineCompletionParams, InlineCompletionList>(
                                                   Methods.TextDocumentInlineCompletion,       ReadOnly,  new InlineCompletionHandler(server)),
+        new RequestRegistration<ExecuteCommandParams, object?>(
+                                                  Methods.WorkspaceExecuteCommand,            ReadOnly,  new ExecuteCommandHandler(server)),
     ];
 }

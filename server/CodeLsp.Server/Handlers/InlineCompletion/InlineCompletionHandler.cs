@@ -47,6 +47,13 @@ internal sealed class InlineCompletionHandler(ServerState server) : IRequestHand
                 {
                     InsertText = s.InsertText,
                     Range = ProtocolConversions.ToRange(text, s.Range),
+                    // Run by the client on accept: feeds local acceptance statistics and the prefetch of the next suggestion.
+                    Command = new Command
+                    {
+                        Title = "Accept suggestion",
+                        CommandIdentifier = Features.Assistant.AcceptedCommand,
+                        Arguments = [System.Text.Json.JsonSerializer.SerializeToElement(s.SuggestionId)],
+                    },
                 })
                 .ToArray(),
         };

@@ -35,6 +35,7 @@ internal sealed class InitializeHandler(ServerState server) : IRequestHandler<In
                 },
                 // Offered whether or not the client declared textDocument.inlineCompletion: some clients ask anyway.
                 InlineCompletionProvider = new InlineCompletionOptions(),
+                ExecuteCommandProvider = new ExecuteCommandOptions { Commands = [Features.Assistant.AcceptedCommand] },
             },
             ServerInfo = new ServerInfo { Name = ServerName, Version = ServerVersion },
         });

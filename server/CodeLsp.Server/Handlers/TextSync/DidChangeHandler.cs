@@ -15,6 +15,7 @@ internal sealed class DidChangeHandler(ServerState server) : INotificationHandle
         {
             var state = server.Documents.Change(uri, notification.TextDocument.Version, edits);
             server.Logger.Verbose("Changed {Uri} to v{Version} ({Count} change(s))", uri, state.Version, edits.Length);
+            server.Assistant.DocumentChanged(state);
         }
         catch (DocumentNotOpenException)
         {

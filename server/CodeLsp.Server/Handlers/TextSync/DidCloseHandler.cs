@@ -12,6 +12,7 @@ internal sealed class DidCloseHandler(ServerState server) : INotificationHandler
         {
             server.Logger.Debug("didClose for {Uri}, which was not open", notification.TextDocument.Uri);
         }
+        server.Assistant.DocumentClosed(notification.TextDocument.Uri);
         return Task.CompletedTask;
     }
 }
