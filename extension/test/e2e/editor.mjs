@@ -56,7 +56,7 @@ export async function startEditor(name, settings) {
     const t0 = Date.now();
     const phase = what => console.log(`[${name} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}`);
     const root = mkdtempSync(join(tmpdir(), `codelsp-e2e-${name}-`));
-    const dirs = Object.fromEntries(['userData', 'extensions', 'config', 'xdgConfig', 'xdgData', 'xdgCache', 'workspace', 'chromium']
+    const dirs = Object.fromEntries(['userData', 'extensions', 'config', 'xdgConfig', 'xdgData', 'xdgCache', 'xdgState', 'workspace', 'chromium']
         .map(d => [d, join(root, d)]));
     for (const d of Object.values(dirs)) {
         mkdirSync(d, { recursive: true });
@@ -74,6 +74,8 @@ export async function startEditor(name, settings) {
         XDG_CONFIG_HOME: dirs.xdgConfig,
         XDG_DATA_HOME: dirs.xdgData,
         XDG_CACHE_HOME: dirs.xdgCache,
+        // The CodeLsp server keeps its log and acceptance statistics here.
+        XDG_STATE_HOME: dirs.xdgState,
     };
     const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--config', configFile];
     await run(env.codeServer, [...common, '--install-extension', env.vsix], { env: childEnv });
@@ -115,6 +117,7 @@ export async function startEditor(name, settings) {
         page,
         phase,
         workspace: dirs.workspace,
+        stateDir: dirs.xdgState,
         serverLog: () => serverLog,
         /** Stops everything; keeps the extension's "CodeLsp" log as an artifact, then deletes the test's folders. */
         async close() {

@@ -70,7 +70,7 @@ async function withEditor(name, settings, body) {
 }
 
 test('ghost text from the CodeLsp server is accepted with Tab and saved', { timeout: 180_000 }, async () => {
-    await withEditor('accept', { 'codelsp.modelPath': model, 'codelsp.maxTokens': maxTokens }, async ({ page, workspace, phase }) => {
+    await withEditor('accept', { 'codelsp.modelPath': model, 'codelsp.maxTokens': maxTokens }, async ({ page, workspace, stateDir, phase }) => {
         await openFile(page, fixtureFile);
         phase(`${fixtureFile} open`);
         // Typing before the provider is registered gives no ghost text, and the editor does not ask again.
@@ -99,7 +99,7 @@ test('ghost text from the CodeLsp server is accepted with Tab and saved', { time
         const saved = await poll(() => {
             const text = readFileSync(file, 'utf8');
             return text.includes(typed.trimEnd()) ? text : undefined;
-        }, 10_000);
+        }, 10_000, `${fixtureFile} on disk to hold the typed text`);
         const line = saved.split('\n')[bodyLine - 1];
         console.log(`saved line ${bodyLine}: ${JSON.stringify(line)}`);
         // The editor draws a tab in ghost text as spaces: compare with runs of whitespace collapsed.
@@ -124,6 +124,21 @@ test('ghost text from the CodeLsp server is accepted with Tab and saved', { time
         await page.locator('[aria-label^="CodeLsp disabled"]').first().waitFor({ timeout: 10_000 });
         await runCommand(page, 'CodeLsp: Toggle Inline Completions');
         await page.locator('[aria-label^="CodeLsp ready"]').first().waitFor({ timeout: 10_000 });
+
+        // Accepting ran the item's command on the server (workspace/executeCommand), which counts it in its local
+        // statistics; the server writes them when it shuts down, so restart it (also testing that command).
+        await runCommand(page, 'CodeLsp: Restart Server');
+        const statsFile = join(stateDir, 'codelsp', 'stats.json');
+        const stats = await poll(() => {
+            try {
+                const data = JSON.parse(readFileSync(statsFile, 'utf8'));
+                return Object.values(data.Models).some(c => c.Accepted >= 1) ? data : undefined;
+            } catch {
+                return undefined;
+            }
+        }, 20_000, `an accepted suggestion in ${statsFile}`);
+        console.log(`server statistics after the restart: ${JSON.stringify(stats.Models)}`);
+        await page.locator('[aria-label^="CodeLsp ready"]').first().waitFor({ timeout: 30_000 });
     });
 });
 
@@ -144,7 +159,7 @@ test('a missing model file gives one clear error and an error status', { timeout
     });
 });
 
-async function poll(read, timeoutMs) {
+async function poll(read, timeoutMs, what) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const value = read();
@@ -152,7 +167,7 @@ async function poll(read, timeoutMs) {
             return value;
         }
         if (Date.now() > deadline) {
-            throw new Error('timed out');
+            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
         }
         await new Promise(r => setTimeout(r, 100));
     }
