@@ -3,7 +3,7 @@
 # driven by chromium, against the real server and a generated tiny model.
 # Installs what it needs (apt: chromium, libkrb5-dev; npm: node 24, code-server, playwright-core),
 # caching the tools in $CODELSP_E2E_CACHE (default ~/.cache/codelsp-e2e).
-# Usage, from anywhere: bash extension/test/e2e/run.sh
+# Usage, from anywhere: bash extension/test/e2e/run.sh   (runs the extension's unit tests first)
 # Artifacts (screenshots): $CODELSP_E2E_ARTIFACTS (default extension/test-artifacts/e2e).
 set -euo pipefail
 
@@ -47,6 +47,9 @@ fi
 
 step "npm ci (extension, playwright-core)"
 (cd "$ext_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+step "unit tests (fail fast)"
+(cd "$ext_dir" && npm test --silent)
 
 step "server publish + .vsix"
 (cd "$ext_dir" && npm run --silent package >"$artifacts/package.log" 2>&1) || { tail -40 "$artifacts/package.log"; exit 1; }
