@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using CodeLsp.Features.Completion;
 using CodeLsp.Protocol;
 using CodeLsp.Server.Tests.Infrastructure;
@@ -126,5 +127,53 @@ public sealed class ErrorHandlingTests
 
         Assert.Equal("Line(\"hi\");", item.InsertText);
         Assert.Equal(new Protocol.Range(new Position(1, 8), new Position(1, 10)), item.Range);
+    }
+}
+
+public sealed class FramingTests
+{
+    private static byte[] Frame(string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        return [.. Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"), .. body];
+    }
+
+    private static string DidOpen(string uri, string text) =>
+        JsonSerializer.Serialize(new { jsonrpc = "2.0", method = Methods.TextDocumentDidOpen, @params = new { textDocument = new { uri, languageId = "csharp", version = 1, text } } });
+
+    [Fact]
+    public async Task FrameSplitIntoTinyWrites_IsReassembled()
+    {
+        await using var server = await InProcessServer.StartInitializedAsync();
+        var frame = Frame(DidOpen("file:///w/split.cs", "// ünïcödé 😀\nclass S { }"));
+
+        for (var i = 0; i < frame.Length; i += 3)
+        {
+            await server.WriteRawAsync(frame[i..Math.Min(frame.Length, i + 3)]);
+        }
+        var list = await server.Client.CompleteAsync("file:///w/split.cs", new Position(1, 10));
+
+        Assert.Equal("// ünïcödé 😀\nclass S { $$}", Assert.Single(list.Items).InsertText);
+    }
+
+    [Fact]
+    public async Task SeveralFramesInOneWrite_WithAStrayBlankLine_AreAllRead()
+    {
+        await using var server = await InProcessServer.StartInitializedAsync();
+
+        await server.WriteRawAsync([.. Frame(DidOpen("file:///w/a.cs", "a")), .. "\r\n"u8.ToArray(), .. Frame(DidOpen("file:///w/b.cs", "b"))]);
+
+        Assert.Single((await server.Client.CompleteAsync("file:///w/a.cs", new Position(0, 1))).Items);
+        Assert.Single((await server.Client.CompleteAsync("file:///w/b.cs", new Position(0, 1))).Items);
+    }
+
+    [Fact]
+    public async Task BrokenHeaderFollowedByAFrameInTheSameWrite_ResynchronizesOnTheNextFrame()
+    {
+        await using var server = await InProcessServer.StartInitializedAsync();
+
+        await server.WriteRawAsync([.. "garbage without colon\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray(), .. Frame(DidOpen("file:///w/c.cs", "c"))]);
+
+        Assert.Single((await server.Client.CompleteAsync("file:///w/c.cs", new Position(0, 1))).Items);
     }
 }

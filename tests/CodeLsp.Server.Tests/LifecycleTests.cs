@@ -70,6 +70,18 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task ClosedInputAfterShutdown_EndsWithZero()
+    {
+        var server = await InProcessServer.StartInitializedAsync();
+        await server.Client.RequestAsync<JsonElement>(Methods.Shutdown, null);
+
+        await server.ClientStream.DisposeAsync();
+
+        Assert.Equal(0, await server.WaitForExitAsync());
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task RequestBeforeInitialize_AnswersServerNotInitialized()
     {
         await using var server = InProcessServer.Start();
@@ -129,5 +141,46 @@ public sealed class LifecycleTests
         Assert.Equal(LspErrorCodes.MethodNotFound, (int)error.ErrorCode);
         var list = await server.Client.CompleteAsync("file:///a.cs", new Position(0, 1));
         Assert.Equal("x$$", Assert.Single(list.Items).InsertText);
+    }
+
+    [Fact]
+    public async Task UnknownNotifications_AreLoggedAtDebug_ExceptDollarSlashOnes()
+    {
+        await using var server = await InProcessServer.StartInitializedAsync();
+
+        await server.Client.NotifyAsync("$/someClientExtension", new { value = 1 });
+        await server.Client.NotifyAsync("workspace/didChangeWatchedFiles", new { changes = Array.Empty<object>() });
+        await server.Client.CompleteAsync("file:///none.cs", new Position(0, 0));
+
+        Assert.Contains(server.Log.Messages(Serilog.Events.LogEventLevel.Debug), m => m.Contains("workspace/didChangeWatchedFiles"));
+        Assert.DoesNotContain(server.Log.Messages(Serilog.Events.LogEventLevel.Verbose), m => m.Contains("$/someClientExtension"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(",\"params\":null")]
+    [InlineData(",\"params\":{}")]
+    public async Task ParamlessMethods_AcceptMissingNullOrEmptyParams(string paramsMember)
+    {
+        var assistant = new FakeAssistant();
+        await using var server = InProcessServer.Start(assistant);
+        await server.Client.InitializeAsync(new InitializeParams
+        {
+            Capabilities = new ClientCapabilities { Window = new WindowClientCapabilities { WorkDoneProgress = true } },
+        });
+
+        await server.WriteRawAsync(Frame($"{{\"jsonrpc\":\"2.0\",\"method\":\"initialized\"{paramsMember}}}"));
+        assistant.Raise(new Features.ModelStatus.Loading("/m/a.gguf", 0));
+        await server.Client.WaitForAsync(m => m.Any(x => x.Method == Methods.Progress)); // initialized was handled
+        await server.WriteRawAsync(Frame($"{{\"jsonrpc\":\"2.0\",\"id\":\"s\",\"method\":\"shutdown\"{paramsMember}}}"));
+        await server.WriteRawAsync(Frame($"{{\"jsonrpc\":\"2.0\",\"method\":\"exit\"{paramsMember}}}"));
+
+        Assert.Equal(0, await server.WaitForExitAsync());
+    }
+
+    private static byte[] Frame(string json)
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes(json);
+        return [.. System.Text.Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n"), .. body];
     }
 }

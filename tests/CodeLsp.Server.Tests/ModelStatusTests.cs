@@ -63,6 +63,23 @@ public sealed class ModelStatusTests
     }
 
     [Fact]
+    public async Task NewModelPathMidLoad_EndsTheOldProgressAndBeginsANewOne()
+    {
+        var assistant = new FakeAssistant();
+        await using var server = await InProcessServer.StartInitializedAsync(assistant, WithProgress(true));
+
+        assistant.Raise(new ModelStatus.Loading("/models/a.gguf", 0.2f));
+        assistant.Raise(new ModelStatus.Loading("/models/b.gguf", 0f));
+        assistant.Raise(new ModelStatus.Ready("/models/b.gguf", "B", TimeSpan.FromSeconds(1)));
+
+        var messages = await server.Client.WaitForAsync(m => m.Any(x => x.Method == Methods.WindowLogMessage));
+        var progress = messages.Where(m => m.Method == Methods.Progress).Select(m => m.Params).ToArray();
+        Assert.Equal(["begin", "end", "begin", "end"], progress.Select(Kind));
+        Assert.Equal("Loading model b.gguf", progress[2].GetProperty("value").GetProperty("title").GetString());
+        Assert.Equal(2, messages.Count(m => m.Method == Methods.WindowWorkDoneProgressCreate));
+    }
+
+    [Fact]
     public async Task ClientWithoutWorkDoneProgress_GetsNoProgress_ButStillTheFailureMessage()
     {
         var assistant = new FakeAssistant();

@@ -53,6 +53,33 @@ public sealed class QueueOrderingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SlowCompletion_DoesNotHoldUpLaterEdits_AndKeepsItsOwnSnapshot()
+    {
+        var assistant = new FakeAssistant();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        assistant.Complete = async (query, ct) =>
+        {
+            if (query.Document.Text.ToString() == "old")
+            {
+                await release.Task.WaitAsync(ct);
+            }
+            return await FakeAssistant.EchoAsync(query, ct);
+        };
+        await using var server = await InProcessServer.StartInitializedAsync(assistant);
+        const string uri = "file:///w/slow.cs";
+        await server.Client.OpenAsync(uri, "old");
+
+        var slow = server.Client.CompleteAsync(uri, new Position(0, 3));
+        await server.Client.ChangeAsync(uri, 2, new TextDocumentContentChangeEvent { Text = "new text" });
+        var fast = await server.Client.CompleteAsync(uri, new Position(0, 8)).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(slow.IsCompleted);
+        release.SetResult();
+
+        Assert.Equal("new text$$", Assert.Single(fast.Items).InsertText);
+        Assert.Equal("old$$", Assert.Single((await slow).Items).InsertText);
+    }
+
+    [Fact]
     public async Task CompletionRoundTrip_IsFastInProcess()
     {
         await using var server = await InProcessServer.StartInitializedAsync();

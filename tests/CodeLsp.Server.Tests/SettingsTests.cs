@@ -80,7 +80,9 @@ public sealed class SettingsTests
         Assert.Equal(("/m/second.gguf", 20), (applied[1].ModelPath, applied[1].MaxTokens));
         // The new section replaces the previous one, so modelPath falls back to initializationOptions; the bad value is ignored.
         Assert.Equal(("/m/first.gguf", 20), (applied[2].ModelPath, applied[2].MaxTokens));
-        Assert.Equal(LogEventLevel.Debug, server.LevelSwitch.MinimumLevel);
+        // The last section has no logLevel: back to the level the server started with.
+        Assert.Equal(LogEventLevel.Information, server.LevelSwitch.MinimumLevel);
+        Assert.Contains(server.Log.Events, e => e.Level == LogEventLevel.Debug); // debug events were let through while it was set
         Assert.Contains(server.Log.Messages(LogEventLevel.Warning), m => m.Contains("codelsp.maxTokens must be a whole number"));
     }
 
@@ -95,6 +97,18 @@ public sealed class SettingsTests
 
         Assert.Empty(list.Items);
         Assert.Empty(server.Assistant.Queries);
+    }
+
+    [Fact]
+    public async Task AssistantRejectingSettings_DoesNotFailInitialize()
+    {
+        var assistant = new FakeAssistant { ApplySettingsFailure = new ArgumentException("threads out of range") };
+        await using var server = InProcessServer.Start(assistant);
+
+        var result = await server.Client.InitializeAsync();
+
+        Assert.Equal("codelsp", result.ServerInfo!.Name);
+        Assert.Contains(server.Log.Events, e => e.Level == LogEventLevel.Error && e.Exception is ArgumentException);
     }
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CodeLsp.Protocol;
 using CodeLsp.Server.Handlers.Configuration;
 using CodeLsp.Server.Handlers.InlineCompletion;
@@ -18,24 +17,27 @@ internal static class MethodTable
 {
     public static IReadOnlyList<MethodRegistration> Create(ServerState server) =>
     [
-        //                                        method                                      mode       handler
-        new RequestRegistration<InitializeParams, InitializeResult>(
-                                                  Methods.Initialize,                         Mutating,  new InitializeHandler(server)),
-        new NotificationRegistration<JsonElement?>(Methods.Initialized,                       Mutating,  new InitializedHandler(server)),
-        new RequestRegistration<JsonElement?, object?>(Methods.Shutdown,                      Mutating,  new ShutdownHandler(server)),
-        new NotificationRegistration<JsonElement?>(Methods.Exit,                              Mutating,  new ExitHandler(server)),
-        new NotificationRegistration<SetTraceParams>(Methods.SetTrace,                        Mutating,  new SetTraceHandler(server)),
+        //           method                                      mode      handler
+        Request(     Methods.Initialize,                         Mutating, new InitializeHandler(server)),
+        Notification(Methods.Initialized,                        Mutating, new InitializedHandler(server)),
+        Request(     Methods.Shutdown,                           Mutating, new ShutdownHandler(server)),
+        Notification(Methods.Exit,                               Mutating, new ExitHandler(server)),
+        Notification(Methods.SetTrace,                           Mutating, new SetTraceHandler(server)),
 
-        new NotificationRegistration<DidOpenTextDocumentParams>(Methods.TextDocumentDidOpen,     Mutating, new DidOpenHandler(server)),
-        new NotificationRegistration<DidChangeTextDocumentParams>(Methods.TextDocumentDidChange, Mutating, new DidChangeHandler(server)),
-        new NotificationRegistration<DidCloseTextDocumentParams>(Methods.TextDocumentDidClose,   Mutating, new DidCloseHandler(server)),
-        new NotificationRegistration<DidSaveTextDocumentParams>(Methods.TextDocumentDidSave,     Mutating, new DidSaveHandler(server)),
+        Notification(Methods.TextDocumentDidOpen,                Mutating, new DidOpenHandler(server)),
+        Notification(Methods.TextDocumentDidChange,              Mutating, new DidChangeHandler(server)),
+        Notification(Methods.TextDocumentDidClose,               Mutating, new DidCloseHandler(server)),
+        Notification(Methods.TextDocumentDidSave,                Mutating, new DidSaveHandler(server)),
 
-        new NotificationRegistration<DidChangeConfigurationParams>(Methods.WorkspaceDidChangeConfiguration, Mutating, new DidChangeConfigurationHandler(server)),
+        Notification(Methods.WorkspaceDidChangeConfiguration,    Mutating, new DidChangeConfigurationHandler(server)),
 
-        new RequestRegistration<InlineCompletionParams, InlineCompletionList>(
-                                                  Methods.TextDocumentInlineCompletion,       ReadOnly,  new InlineCompletionHandler(server)),
-        new RequestRegistration<ExecuteCommandParams, object?>(
-                                                  Methods.WorkspaceExecuteCommand,            ReadOnly,  new ExecuteCommandHandler(server)),
+        Request(     Methods.TextDocumentInlineCompletion,       ReadOnly, new InlineCompletionHandler(server)),
+        Request(     Methods.WorkspaceExecuteCommand,            ReadOnly, new ExecuteCommandHandler(server)),
     ];
+
+    private static MethodRegistration Request<TParams, TResult>(string method, MethodMode mode, IRequestHandler<TParams, TResult> handler) =>
+        new RequestRegistration<TParams, TResult>(method, mode, handler);
+
+    private static MethodRegistration Notification<TParams>(string method, MethodMode mode, INotificationHandler<TParams> handler) =>
+        new NotificationRegistration<TParams>(method, mode, handler);
 }

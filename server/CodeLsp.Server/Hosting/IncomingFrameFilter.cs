@@ -62,6 +62,10 @@ internal sealed class IncomingFrameFilter(Stream input, PipeWriter output, ILogg
         {
             _logger.Information("The client's stream failed: {Message}", ex.Message);
         }
+        catch (ObjectDisposedException)
+        {
+            // The input was closed under us (in-process hosts share one duplex stream for input and output).
+        }
         finally
         {
             await reader.CompleteAsync().ConfigureAwait(false);

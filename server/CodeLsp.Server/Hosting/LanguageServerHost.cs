@@ -56,6 +56,8 @@ public sealed class LanguageServerHost
 
         var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = LspJson.Options };
         var messageHandler = new HeaderDelimitedMessageHandler(PipeWriter.Create(_output), framed.Reader, formatter);
+        // Leave rpc.SynchronizationContext at its default (NonConcurrentSynchronizationContext): it invokes our method targets
+        // one at a time in arrival order, which is what makes RequestQueue's order the client's order.
         var rpc = new LspJsonRpc(new ResilientMessageHandler(messageHandler, _logger))
         {
             CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,
@@ -113,6 +115,10 @@ public sealed class LanguageServerHost
         }
         catch (TimeoutException)
         {
+        }
+        catch (Exception ex)
+        {
+            _logger.Debug(ex, "Reading the client's stream ended with an error after the session ended");
         }
         return exitCode;
     }

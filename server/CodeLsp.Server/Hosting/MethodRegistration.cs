@@ -13,6 +13,9 @@ internal abstract record MethodRegistration(string Method, MethodMode Mode)
 
     protected static JsonRpcMethodAttribute Attribute(string method) => new(method) { UseSingleObjectParameterDeserialization = true };
 
+    /// <summary>Methods whose params the spec leaves out (initialized, shutdown, exit) take <c>JsonElement?</c>; all others need params.</summary>
+    protected static bool ParamsRequired<TParams>() => typeof(TParams) != typeof(JsonElement?);
+
     protected static MethodInfo Target(object entry) =>
         entry.GetType().GetMethod("InvokeAsync", BindingFlags.Public | BindingFlags.Instance)!;
 }
@@ -33,7 +36,7 @@ internal sealed record RequestRegistration<TParams, TResult>(string Method, Meth
         public Task<TResult> InvokeAsync(TParams? @params = default, CancellationToken cancellationToken = default)
         {
             lifecycle.AdmitRequest(registration.Method);
-            if (@params is null && default(TParams) is null && typeof(TParams) != typeof(JsonElement?))
+            if (@params is null && ParamsRequired<TParams>())
             {
                 throw new LocalRpcException($"'{registration.Method}' needs params.") { ErrorCode = Protocol.LspErrorCodes.InvalidParams };
             }
@@ -64,7 +67,7 @@ internal sealed record NotificationRegistration<TParams>(string Method, MethodMo
                 logger.Debug("Dropped {Method}: not accepted in the current lifecycle state", registration.Method);
                 return;
             }
-            if (@params is null && default(TParams) is null && typeof(TParams) != typeof(JsonElement?))
+            if (@params is null && ParamsRequired<TParams>())
             {
                 logger.Warning("Dropped {Method}: no params", registration.Method);
                 return;

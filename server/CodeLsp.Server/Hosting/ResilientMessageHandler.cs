@@ -13,7 +13,10 @@ namespace CodeLsp.Server.Hosting;
 internal sealed class ResilientMessageHandler(HeaderDelimitedMessageHandler inner, ILogger logger)
     : IJsonRpcMessageHandler, IJsonRpcMessageBufferManager, Microsoft.VisualStudio.Threading.IAsyncDisposable
 {
+    // Skipping is for a bad message now and then; a reader that fails every time is broken, and the connection should end.
+    private const int MaxConsecutiveFailures = 100;
     private readonly ILogger _logger = logger.ForContext<ResilientMessageHandler>();
+    private int _consecutiveFailures;
 
     public bool CanRead => inner.CanRead;
     public bool CanWrite => inner.CanWrite;
@@ -25,10 +28,13 @@ internal sealed class ResilientMessageHandler(HeaderDelimitedMessageHandler inne
         {
             try
             {
-                return await inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var message = await inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+                _consecutiveFailures = 0;
+                return message;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && ex is not ObjectDisposedException && !cancellationToken.IsCancellationRequested
-                && ex is System.Text.Json.JsonException or FormatException or NotSupportedException or ArgumentException or InvalidOperationException)
+            catch (Exception ex) when (ex is not (OperationCanceledException or ObjectDisposedException or IOException)
+                && !cancellationToken.IsCancellationRequested
+                && ++_consecutiveFailures <= MaxConsecutiveFailures)
             {
                 _logger.Warning("Skipped a message that is not valid JSON-RPC: {Message}", ex.Message);
             }

@@ -5,6 +5,7 @@ using CodeLsp.Server.Status;
 using CodeLsp.Workspace.Documents;
 using Serilog;
 using Serilog.Core;
+using Serilog.Events;
 
 namespace CodeLsp.Server.Hosting;
 
@@ -24,6 +25,9 @@ internal sealed class ServerState(
     public IAssistant Assistant { get; } = assistant;
     public ILogger Logger { get; } = logger;
     public LoggingLevelSwitch? LevelSwitch { get; } = levelSwitch;
+
+    /// <summary>The level from the command line, restored when the logLevel setting is removed.</summary>
+    public LogEventLevel StartupLogLevel { get; } = levelSwitch?.MinimumLevel ?? LogEventLevel.Information;
     public Func<string, string?> GetEnvironmentVariable { get; } = getEnvironmentVariable;
     public LifecycleGate Lifecycle { get; } = new();
 

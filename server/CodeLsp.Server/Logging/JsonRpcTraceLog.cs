@@ -30,7 +30,8 @@ internal sealed class JsonRpcTraceLog(ILogger logger) : TraceListener
         {
             return;
         }
-        if (eventType <= TraceEventType.Error)
+        // Params that fit no handler (e.g. a didOpen without a uri) lose a client message: worth a warning.
+        if (eventType <= TraceEventType.Error || message.StartsWith("Invocation of", StringComparison.Ordinal))
         {
             _logger.Warning("{Message}", message);
         }

@@ -15,15 +15,23 @@ internal static class SettingsApplier
 
         server.SettingsSources = sources;
         server.Settings = settings;
-        if (settings.LogLevel is { } level && server.LevelSwitch is { } levelSwitch)
+        if (server.LevelSwitch is { } levelSwitch)
         {
-            levelSwitch.MinimumLevel = level;
+            levelSwitch.MinimumLevel = settings.LogLevel ?? server.StartupLogLevel;
         }
 
         var assistant = settings.Assistant;
         server.Logger.Information(
             "Settings: model {ModelPath}, enabled {Enabled}, maxTokens {MaxTokens}, contextSize {ContextSize}, threads {Threads}",
             assistant.ModelPath ?? "(none)", assistant.Enabled, assistant.MaxTokens, assistant.ContextSize, assistant.Threads?.ToString() ?? "auto");
-        server.Assistant.ApplySettings(assistant);
+        try
+        {
+            server.Assistant.ApplySettings(assistant);
+        }
+        catch (Exception ex)
+        {
+            // initialize must still be answered, and a bad setting must not end the session.
+            server.Logger.Error(ex, "The assistant rejected the settings");
+        }
     }
 }

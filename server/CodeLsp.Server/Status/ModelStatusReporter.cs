@@ -25,7 +25,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
     private int _tokenCount;
 
     // The load under way, if any, and its progress token (null when the client takes no progress).
-    private bool _loading;
+    private string? _loadingPath;
     private IntegerOrString? _token;
     private int? _lastPercentage;
 
@@ -72,9 +72,11 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
         {
             case ModelStatus.Loading loading:
                 var percentage = (int)Math.Clamp(Math.Round(loading.Progress * 100), 0, 100);
-                if (!_loading)
+                if (_loadingPath != loading.Path)
                 {
-                    _loading = true;
+                    // A different model (the setting changed mid-load) gets a progress of its own.
+                    await EndAsync("Cancelled", cancellationToken).ConfigureAwait(false);
+                    _loadingPath = loading.Path;
                     await BeginAsync(Path.GetFileName(loading.Path), percentage, cancellationToken).ConfigureAwait(false);
                 }
                 else if (percentage != _lastPercentage)
@@ -138,7 +140,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
 
     private async Task EndAsync(string message, CancellationToken cancellationToken)
     {
-        _loading = false;
+        _loadingPath = null;
         if (_token is null)
         {
             return;

@@ -18,7 +18,14 @@ internal sealed class FakeAssistant : IAssistant
 
     public event Action<ModelStatus>? StatusChanged;
 
-    public void ApplySettings(AssistantSettings settings) => AppliedSettings.Enqueue(settings);
+    /// <summary>Set to make <see cref="ApplySettings"/> throw.</summary>
+    public Exception? ApplySettingsFailure { get; set; }
+
+    public void ApplySettings(AssistantSettings settings)
+    {
+        AppliedSettings.Enqueue(settings);
+        if (ApplySettingsFailure is { } failure) throw failure;
+    }
 
     public Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
     {

@@ -34,15 +34,20 @@ internal sealed class InlineCompletionHandler(ServerState server) : IRequestHand
             ? CompletionTrigger.Invoked
             : CompletionTrigger.Automatic;
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var suggestions = await server.Assistant
             .CompleteAsync(new InlineCompletionQuery(document, offset, trigger, selected), cancellationToken)
             .ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        server.Logger.Debug("inlineCompletion {Uri} v{Version} at {Position} ({Trigger}): {Count} suggestion(s) in {Elapsed:0.0} ms",
+            document.Uri, document.Version, request.Position, trigger, suggestions.Count,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         return new InlineCompletionList
         {
             Items = suggestions
-                .Where(s => s.Range.End <= text.Length)
+                // A suggestion outside this snapshot's text cannot be placed; an empty one shows nothing.
+                .Where(s => s.Range.End <= text.Length && s.InsertText.Length > 0)
                 .Select(s => new InlineCompletionItem
                 {
                     InsertText = s.InsertText,
