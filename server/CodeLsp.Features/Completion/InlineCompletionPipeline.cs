@@ -22,6 +22,11 @@ public sealed record PipelineOptions
     public int SuffixLines { get; init; } = 32;
     public FimLayout Layout { get; init; } = FimLayout.PrefixSuffixMiddle;
     public int ContextTokens { get; init; } = 512;
+    /// <summary>
+    /// Longest a request waits for its context. A slower build (the first on a cold compilation) finishes in the
+    /// background for the next request; this one uses the document's previous context.
+    /// </summary>
+    public TimeSpan ContextWait { get; init; } = TimeSpan.FromMilliseconds(40);
     public bool CompileCheck { get; init; } = true;
     public TriggerOptions Trigger { get; init; } = new();
 }
@@ -218,22 +223,36 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         var line = text.Lines.GetLineFromPosition(offset);
         var linePrefix = text.ToString(TextSpan.FromBounds(line.Start, offset));
         var key = $"{line.LineNumber}:{text.Lines.Count}:{linePrefix[..(linePrefix.LastIndexOfAny(['.', '(', ',']) + 1)]}";
-        if (_contexts.TryGetValue(uri, out var cached) && cached.Key == key) return cached.Rendered;
+        var hasCached = _contexts.TryGetValue(uri, out var cached);
+        if (hasCached && cached.Key == key) return NullIfEmpty(cached.Rendered);
 
+        var visible = TextSpan.FromBounds(offset - prefixChars, offset + suffixChars);
+        var build = BuildContextAsync(uri, document, offset, key, visible);
+        var finished = await Task.WhenAny(build, Task.Delay(options.ContextWait, token)).ConfigureAwait(false);
+        token.ThrowIfCancellationRequested();
+        if (finished == build) return NullIfEmpty(await build.ConfigureAwait(false));
+        logger.Debug("Context for {Uri} took longer than {Ms} ms; using the previous one", uri, options.ContextWait.TotalMilliseconds);
+        return hasCached ? NullIfEmpty(cached.Rendered) : null;
+    }
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+
+    /// <summary>Builds and caches the context; never throws (context is an improvement, never a requirement).</summary>
+    private async Task<string> BuildContextAsync(Uri uri, Document document, int offset, string key, TextSpan visible)
+    {
         try
         {
-            var visible = TextSpan.FromBounds(offset - prefixChars, offset + suffixChars);
-            var built = await _contextBuilder.BuildAsync(document, offset, new ContextBudget(options.ContextTokens, model.CountTokens), new ContextRequest(visible), token).ConfigureAwait(false);
-            var rendered = built.Rendered.Length == 0 ? null : built.Rendered;
-            _contexts[uri] = (key, rendered ?? "");
+            // Not tied to the request's token: a build that outlives its request still serves the next one.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var built = await _contextBuilder.BuildAsync(document, offset, new ContextBudget(options.ContextTokens, model.CountTokens), new ContextRequest(visible), timeout.Token).ConfigureAwait(false);
+            _contexts[uri] = (key, built.Rendered);
             logger.Debug("Context for {Uri}: {Count} items, {Tokens} tokens", uri, built.Items.Count(i => i.Included), built.Tokens);
-            return rendered;
+            return built.Rendered;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // Context is an improvement, never a requirement: broken code or a half-loaded workspace must not cost the suggestion.
             logger.Warning(ex, "Building the context for {Uri} failed; completing without it", uri);
-            return null;
+            return "";
         }
     }
 
