@@ -29,7 +29,7 @@ internal static class BenchCommand
     private static Command CreateCompletion()
     {
         var models = new Option<string[]>("--model") { Description = "GGUF models to run (default: generated tiny 64-dim and 512-dim/8-layer models)", AllowMultipleArgumentsPerToken = true };
-        var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => ModelHost.DefaultThreads(Environment.ProcessorCount) };
         var command = new Command("completion", "Drive the server over LSP through a scripted editing session and print overhead, KV reuse, type-through and memory") { models, threads };
         command.SetAction(async (parse, ct) =>
         {

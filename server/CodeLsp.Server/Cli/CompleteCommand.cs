@@ -74,7 +74,9 @@ internal static class CompleteCommand
         using (host)
         {
             var settings = new AssistantSettings { MaxTokens = maxTokens };
-            var pipeline = new InlineCompletionPipeline(new LocalFimModel(host), Assistant.PipelineOptionsFrom(settings), logger, workspace: workspace);
+            // One shot: wait for the context however long the first build on a cold compilation takes.
+            var options = Assistant.PipelineOptionsFrom(settings) with { ContextWait = TimeSpan.FromSeconds(30) };
+            var pipeline = new InlineCompletionPipeline(new LocalFimModel(host), options, logger, workspace: workspace);
             CompletionTrace? trace = null;
             pipeline.Completed += (_, t) => trace = t;
             var suggestions = await pipeline.CompleteAsync(new InlineCompletionQuery(document, offset, CompletionTrigger.Invoked), ct).ConfigureAwait(false);
