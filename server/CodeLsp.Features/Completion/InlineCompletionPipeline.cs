@@ -227,7 +227,8 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         if (hasCached && cached.Key == key) return NullIfEmpty(cached.Rendered);
 
         var visible = TextSpan.FromBounds(offset - prefixChars, offset + suffixChars);
-        var build = BuildContextAsync(uri, document, offset, key, visible);
+        // On the thread pool: the builder's first steps are synchronous, and the wait below must bound them too.
+        var build = Task.Run(() => BuildContextAsync(uri, document, offset, key, visible));
         var finished = await Task.WhenAny(build, Task.Delay(options.ContextWait, token)).ConfigureAwait(false);
         token.ThrowIfCancellationRequested();
         if (finished == build) return NullIfEmpty(await build.ConfigureAwait(false));
