@@ -4,3 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 dotnet test CodeLsp.sln -c Release --nologo
+# The extension: unit tests, then the end-to-end test in code-server + chromium (installs its own tools; set
+# CODELSP_SKIP_E2E=1 to leave it out of a quick local run).
+if [ "${CODELSP_SKIP_E2E:-0}" != 1 ]; then
+  bash extension/test/e2e/run.sh
+fi

@@ -1,5 +1,6 @@
 using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
+using CodeLsp.Workspace;
 using CodeLsp.Workspace.Documents;
 using Serilog;
 
@@ -11,6 +12,9 @@ namespace CodeLsp.Features;
 /// </summary>
 public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics = null) : IAssistant
 {
+    private readonly WorkspaceHost _workspace = new(logger);
+    private CancellationTokenSource? _workspaceLoad;
+
     /// <summary>The command a client runs when the user accepts a suggestion (its argument: the suggestion id).</summary>
     public const string AcceptedCommand = "codelsp.suggestionAccepted";
 
@@ -51,7 +55,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             if (load == _loadOptions)
             {
                 // Same model: only generation options changed; rebuild the pipeline around the loaded model.
-                if (_pipeline is { } current) SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics));
+                if (_pipeline is { } current) SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
                 return;
             }
             _loadOptions = load;
@@ -74,7 +78,54 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     public void DocumentChanged(TextDocumentState document) => Pipeline?.DocumentChanged(document.Uri, document.Text);
 
-    public void DocumentClosed(Uri uri) => Pipeline?.Forget(uri);
+    public void DocumentClosed(Uri uri)
+    {
+        Pipeline?.Forget(uri);
+        _workspace.DocumentClosed(uri);
+    }
+
+    /// <summary>The Roslyn workspace behind completions (context, compile checks); loaded by <see cref="OpenWorkspace"/>.</summary>
+    public WorkspaceHost Workspace => _workspace;
+
+    public void OpenWorkspace(string folder, bool trusted)
+    {
+        CancellationToken token;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _workspaceLoad?.Cancel();
+            _workspaceLoad = new CancellationTokenSource();
+            token = _workspaceLoad.Token;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var progress = new Progress<WorkspaceLoadProgress>(p => logger.Debug("Workspace: {Message}", p.Message));
+                await _workspace.LoadAsync(folder, trusted, progress, token).ConfigureAwait(false);
+                var state = _workspace.State;
+                logger.Information("Workspace {Folder}: {Status} ({Mode}), {Projects} project(s), {Documents} document(s) in {Ms:F0} ms",
+                    folder, state.Status, state.Mode, state.ProjectCount, state.DocumentCount, state.Elapsed.TotalMilliseconds);
+                var summary = state.UserMessage;
+                if (summary is not null) Notice?.Invoke(summary);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                logger.Error(ex, "Loading the workspace {Folder} failed", folder);
+                Notice?.Invoke($"CodeLsp could not load the projects in {folder}: {ex.Message}. Completions use the open files only.");
+            }
+        }, token);
+    }
+
+    /// <summary>Something the user should be told once (the server shows it with window/showMessage).</summary>
+    public event Action<string>? Notice;
+
+    public void FileChangedOnDisk(Uri uri) => _workspace.FileChangedOnDisk(uri);
+
+    public void FileDeleted(Uri uri) => _workspace.FileDeleted(uri);
 
     /// <summary>Waits until the current load finished (ready or failed); for the CLI, tests and benchmarks.</summary>
     public async Task<ModelStatus> WaitForModelAsync(CancellationToken cancellationToken)
@@ -103,9 +154,13 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         try
         {
             logger.Information("Loading model {Path}", options.Path);
-            var progress = new Progress<float>(p =>
+            // Synchronous on purpose: Progress<T> posts to the thread pool, and a late "Loading" could land after "Ready".
+            var progress = new SynchronousProgress(p =>
             {
-                if (!token.IsCancellationRequested) SetStatus(new ModelStatus.Loading(options.Path, p));
+                lock (_gate)
+                {
+                    if (!token.IsCancellationRequested && _status is ModelStatus.Loading) SetStatus(new ModelStatus.Loading(options.Path, p));
+                }
             });
             host = await ModelHost.LoadAsync(options, progress, token, logger).ConfigureAwait(false);
             if (!host.Description.SupportsFim)
@@ -116,7 +171,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             lock (_gate)
             {
                 if (token.IsCancellationRequested || _disposed) { host.Dispose(); return; }
-                SwapPipeline(new InlineCompletionPipeline(new LocalFimModel(host), PipelineOptionsFrom(_settings), logger, statistics));
+                SwapPipeline(new InlineCompletionPipeline(new LocalFimModel(host), PipelineOptionsFrom(_settings), logger, statistics, _workspace));
                 host = null;
                 var description = Pipeline!.Model.Description;
                 logger.Information("Model {Name} ready in {Ms:F0} ms ({Path})", description.Name, description.LoadTime.TotalMilliseconds, description.Path);
@@ -163,8 +218,16 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         }
     }
 
+    private sealed class SynchronousProgress(Action<float> report) : IProgress<float>
+    {
+        public void Report(float value) => report(value);
+    }
+
     internal static PipelineOptions PipelineOptionsFrom(AssistantSettings settings) => new()
     {
+        ContextTokens = settings.ContextTokens,
+        CompileCheck = settings.CompileCheck,
+        Trigger = new TriggerOptions { Automatic = settings.Automatic },
         MaxTokens = settings.MaxTokens,
         MaxTokensSingleLine = Math.Min(settings.MaxTokens, 32),
         TimeLimit = TimeSpan.FromMilliseconds(settings.TimeLimitMs),
@@ -191,6 +254,8 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             SwapPipeline(null);
         }
         statistics?.Flush();
+        _workspaceLoad?.Cancel();
+        _workspace.Dispose();
         return ValueTask.CompletedTask;
     }
 }

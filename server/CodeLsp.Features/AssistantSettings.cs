@@ -13,4 +13,10 @@ public sealed record AssistantSettings
     /// <summary>Threads for generation and prompt processing; null → physical-ish core count.</summary>
     public int? Threads { get; init; }
     public int TimeLimitMs { get; init; } = 3000;
+    /// <summary>Tokens of Roslyn context (signatures, members, locals) put before the prefix; 0 turns it off.</summary>
+    public int ContextTokens { get; init; } = 512;
+    /// <summary>Drop suggestions that the compiler says introduce errors (unknown members, wrong arguments …).</summary>
+    public bool CompileCheck { get; init; } = true;
+    /// <summary>Suggest while typing; when false only explicit requests are answered.</summary>
+    public bool Automatic { get; init; } = true;
 }

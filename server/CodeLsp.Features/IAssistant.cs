@@ -38,4 +38,16 @@ public interface IAssistant : IAsyncDisposable
 
     /// <summary>A document was closed: forget what belongs to it.</summary>
     void DocumentClosed(Uri uri) { }
+
+    /// <summary>Loads the solution or projects under <paramref name="folder"/> in the background; untrusted folders are never evaluated by MSBuild.</summary>
+    void OpenWorkspace(string folder, bool trusted) { }
+
+    /// <summary>A file changed or was created on disk (workspace/didChangeWatchedFiles).</summary>
+    void FileChangedOnDisk(Uri uri) { }
+
+    /// <summary>A file was deleted on disk.</summary>
+    void FileDeleted(Uri uri) { }
+
+    /// <summary>Something to tell the user once (window/showMessage), e.g. projects that failed to load.</summary>
+    event Action<string>? Notice { add { } remove { } }
 }

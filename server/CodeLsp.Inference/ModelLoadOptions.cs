@@ -9,7 +9,7 @@ public sealed record ModelLoadOptions
     /// <summary>Requested context window in tokens; clamped to the model's training context.</summary>
     public int ContextSize { get; init; } = 4096;
 
-    /// <summary>CPU threads for generation and prompt processing; null uses <see cref="Environment.ProcessorCount"/>.</summary>
+    /// <summary>CPU threads for generation and prompt processing; null uses <see cref="ModelHost.DefaultThreads"/>.</summary>
     public int? Threads { get; init; }
 
     /// <summary>Most tokens handed to llama.cpp in one decode call.</summary>

@@ -19,6 +19,7 @@ public static class Methods
 
     public const string WorkspaceDidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string WorkspaceExecuteCommand = "workspace/executeCommand";
+    public const string WorkspaceDidChangeWatchedFiles = "workspace/didChangeWatchedFiles";
 
     public const string WindowShowMessage = "window/showMessage";
     public const string WindowLogMessage = "window/logMessage";

@@ -185,6 +185,7 @@ public sealed class WorkspaceHost : IDisposable
             partial = $"CodeLsp loaded {csharpProjects} project(s), but {allFailures.Count} problem(s) were reported: {FirstLine(allFailures[0])}" +
                       (allFailures.Count > 1 ? $" (and {allFailures.Count - 1} more)" : "") + ". Files of projects that failed are read without their project settings; see the log.";
         }
+        loaded = TransitiveReferences.Add(loaded!);
         Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);
     }
 

@@ -14,6 +14,8 @@ internal sealed class ScriptedFimModel(Func<FimPrompt, string> answer) : IFimMod
         VocabularySize = 0, ParameterCount = 0, FimTokens = new FimTokens(1, 2, 3, [], "script"), FileSizeBytes = 0, LoadTime = TimeSpan.Zero,
     };
 
+    public int CountTokens(string text) => (text.Length + 3) / 4;
+
     public Task<FimCompletion> CompleteAsync(FimPrompt prompt, GenerationLimits limits, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);

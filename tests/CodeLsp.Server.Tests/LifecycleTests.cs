@@ -134,7 +134,7 @@ public sealed class LifecycleTests
         var error = await Assert.ThrowsAsync<RemoteMethodNotFoundException>(
             () => server.Client.RequestAsync<JsonElement>("textDocument/hover", new { textDocument = new { uri = "file:///a.cs" } }));
         await server.Client.NotifyAsync("$/someClientExtension", new { value = 1 });
-        await server.Client.NotifyAsync("workspace/didChangeWatchedFiles", new { changes = Array.Empty<object>() });
+        await server.Client.NotifyAsync("workspace/didChangeWorkspaceFolders", new { @event = new { added = Array.Empty<object>(), removed = Array.Empty<object>() } });
         await server.Client.NotifyAsync(Methods.SetTrace, new SetTraceParams { Value = "verbose" });
         await server.Client.OpenAsync("file:///a.cs", "x");
 
@@ -149,10 +149,10 @@ public sealed class LifecycleTests
         await using var server = await InProcessServer.StartInitializedAsync();
 
         await server.Client.NotifyAsync("$/someClientExtension", new { value = 1 });
-        await server.Client.NotifyAsync("workspace/didChangeWatchedFiles", new { changes = Array.Empty<object>() });
+        await server.Client.NotifyAsync("workspace/didChangeWorkspaceFolders", new { @event = new { added = Array.Empty<object>(), removed = Array.Empty<object>() } });
         await server.Client.CompleteAsync("file:///none.cs", new Position(0, 0));
 
-        Assert.Contains(server.Log.Messages(Serilog.Events.LogEventLevel.Debug), m => m.Contains("workspace/didChangeWatchedFiles"));
+        Assert.Contains(server.Log.Messages(Serilog.Events.LogEventLevel.Debug), m => m.Contains("workspace/didChangeWorkspaceFolders"));
         Assert.DoesNotContain(server.Log.Messages(Serilog.Events.LogEventLevel.Verbose), m => m.Contains("$/someClientExtension"));
     }
 

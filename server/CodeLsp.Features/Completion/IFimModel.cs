@@ -7,6 +7,8 @@ public interface IFimModel
 {
     ModelDescription Description { get; }
 
+    int CountTokens(string text);
+
     Task<FimCompletion> CompleteAsync(FimPrompt prompt, GenerationLimits limits, CancellationToken cancellationToken);
 }
 
@@ -16,6 +18,8 @@ public sealed class LocalFimModel(ModelHost host) : IFimModel
     public ModelHost Host => host;
 
     public ModelDescription Description => host.Description;
+
+    public int CountTokens(string text) => host.CountTokens(text);
 
     public Task<FimCompletion> CompleteAsync(FimPrompt prompt, GenerationLimits limits, CancellationToken cancellationToken) =>
         host.CompleteAsync(prompt, limits, cancellationToken);

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CodeLsp.Inference;
+using CodeLsp.Workspace;
+using CodeLsp.Workspace.Context;
+using CodeLsp.Workspace.Loading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
@@ -18,6 +21,13 @@ public sealed record PipelineOptions
     public int PrefixLines { get; init; } = 96;
     public int SuffixLines { get; init; } = 32;
     public FimLayout Layout { get; init; } = FimLayout.PrefixSuffixMiddle;
+    public int ContextTokens { get; init; } = 512;
+    /// <summary>
+    /// Longest a request waits for its context. A slower build (the first on a cold compilation) finishes in the
+    /// background for the next request; this one uses the document's previous context.
+    /// </summary>
+    public TimeSpan ContextWait { get; init; } = TimeSpan.FromMilliseconds(40);
+    public bool CompileCheck { get; init; } = true;
     public TriggerOptions Trigger { get; init; } = new();
 }
 
@@ -31,6 +41,9 @@ public sealed record CompletionTrace(
 {
     /// <summary>The prompt the model was given, when it was asked.</summary>
     public FimPrompt? Prompt { get; init; }
+
+    /// <summary>What the compiler said of the suggestion, when it was asked.</summary>
+    public CompileVerdict? CompileCheck { get; init; }
 }
 
 /// <summary>
@@ -39,8 +52,10 @@ public sealed record CompletionTrace(
 /// the model; accepting it, whole or in part, is counted, and starts a prefetch of the next suggestion), and the
 /// last syntax tree (reparsed incrementally).
 /// </summary>
-public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions options, ILogger logger, AcceptanceStatistics? statistics = null)
+public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions options, ILogger logger, AcceptanceStatistics? statistics = null, WorkspaceHost? workspace = null)
 {
+    private readonly SemanticContextBuilder _contextBuilder = new(workspace is null ? null : workspace.RecentDocuments);
+    private readonly ConcurrentDictionary<Uri, (string Key, string Rendered)> _contexts = new();
     private const int RememberedIds = 64;
     private readonly ConcurrentDictionary<Uri, CancellationTokenSource> _latest = new();
     private readonly ConcurrentDictionary<Uri, ShownSuggestion> _shown = new();
@@ -156,6 +171,7 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
     public void Forget(Uri uri)
     {
         _shown.TryRemove(uri, out _);
+        _contexts.TryRemove(uri, out _);
         _prefetch.TryRemove(uri, out _);
         _trees.TryRemove(uri, out _);
     }
@@ -166,7 +182,9 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         var tree = Parse(uri, text);
         var multiLine = CompletionShape.IsMultiLine(tree, offset);
         var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
-        var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout };
+        var document = workspace?.GetDocument(uri, text);
+        var context = document is null ? null : await ContextAsync(uri, document, text, offset, prefix.Length, suffix.Length, token).ConfigureAwait(false);
+        var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout, Context = context };
         var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit);
         logger.Debug("FIM prompt for {Uri}: prefix {Prefix} suffix {Suffix}", uri, prefix, suffix);
 
@@ -174,7 +192,18 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
         var site = CompletionSiteReader.Read(text, offset, multiLine);
         var suggestion = SuggestionPostprocessor.Clean(generated.Text, site);
-        Report(uri, new CompletionTrace(suggestion is null ? "empty after cleaning" : "model", multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt });
+        CompileVerdict? verdict = null;
+        if (suggestion is not null && document is not null && options.CompileCheck && HasRealProject(document))
+        {
+            verdict = await SuggestionCompileCheck.CheckAsync(document, offset, suggestion, token).ConfigureAwait(false);
+            if (verdict.Introduces)
+            {
+                logger.Debug("Dropped a suggestion the compiler rejects: {Errors}", string.Join("; ", verdict.NewErrors));
+                suggestion = null;
+            }
+        }
+        var outcome = verdict is { Introduces: true } ? "dropped by compile check" : suggestion is null ? "empty after cleaning" : "model";
+        Report(uri, new CompletionTrace(outcome, multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt, CompileCheck = verdict });
         if (suggestion is null) return null;
 
         var shown = new ShownSuggestion(text, offset, suggestion);
@@ -182,6 +211,56 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         statistics?.Shown(model.Description.Name, suggestion.Length);
         return shown;
     }
+
+    /// <summary>
+    /// The Roslyn context for the prompt. It is rebuilt only when the cursor moves to another line or past a
+    /// '.', '(' or ',': context sits at the start of the prompt, so a context that changed on every keystroke would
+    /// make the model decode the whole prompt again each time instead of reusing its cache.
+    /// </summary>
+    private async Task<string?> ContextAsync(Uri uri, Document document, SourceText text, int offset, int prefixChars, int suffixChars, CancellationToken token)
+    {
+        if (options.ContextTokens <= 0) return null;
+        var line = text.Lines.GetLineFromPosition(offset);
+        var linePrefix = text.ToString(TextSpan.FromBounds(line.Start, offset));
+        var key = $"{line.LineNumber}:{text.Lines.Count}:{linePrefix[..(linePrefix.LastIndexOfAny(['.', '(', ',']) + 1)]}";
+        var hasCached = _contexts.TryGetValue(uri, out var cached);
+        if (hasCached && cached.Key == key) return NullIfEmpty(cached.Rendered);
+
+        var visible = TextSpan.FromBounds(offset - prefixChars, offset + suffixChars);
+        // On the thread pool: the builder's first steps are synchronous, and the wait below must bound them too.
+        var build = Task.Run(() => BuildContextAsync(uri, document, offset, key, visible));
+        var finished = await Task.WhenAny(build, Task.Delay(options.ContextWait, token)).ConfigureAwait(false);
+        token.ThrowIfCancellationRequested();
+        if (finished == build) return NullIfEmpty(await build.ConfigureAwait(false));
+        logger.Debug("Context for {Uri} took longer than {Ms} ms; using the previous one", uri, options.ContextWait.TotalMilliseconds);
+        return hasCached ? NullIfEmpty(cached.Rendered) : null;
+    }
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+
+    /// <summary>Builds and caches the context; never throws (context is an improvement, never a requirement).</summary>
+    private async Task<string> BuildContextAsync(Uri uri, Document document, int offset, string key, TextSpan visible)
+    {
+        try
+        {
+            // Not tied to the request's token: a build that outlives its request still serves the next one.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var built = await _contextBuilder.BuildAsync(document, offset, new ContextBudget(options.ContextTokens, model.CountTokens), new ContextRequest(visible), timeout.Token).ConfigureAwait(false);
+            _contexts[uri] = (key, built.Rendered);
+            logger.Debug("Context for {Uri}: {Count} items, {Tokens} tokens", uri, built.Items.Count(i => i.Included), built.Tokens);
+            return built.Rendered;
+        }
+        catch (Exception ex)
+        {
+            logger.Warning(ex, "Building the context for {Uri} failed; completing without it", uri);
+            return "";
+        }
+    }
+
+    /// <summary>Only a document of a loaded project has all its references; elsewhere "unknown type" proves nothing.</summary>
+    private bool HasRealProject(Document document) =>
+        workspace?.State is { Status: WorkspaceLoadStatus.Loaded, Mode: WorkspaceMode.MSBuild } &&
+        document.Project.Name != "Miscellaneous Files";
 
     /// <summary>
     /// After an acceptance the editor will ask at the end of the accepted text: compute that suggestion now, in the

@@ -11,13 +11,25 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Benchmarks that print their figures");
         command.Subcommands.Add(CreateCompletion());
+        command.Subcommands.Add(BenchContextCommand.Create());
+        command.Subcommands.Add(CreateCompileCheck());
+        return command;
+    }
+
+    private static Command CreateCompileCheck()
+    {
+        var folder = new Argument<string>("folder") { Description = "A folder with a solution or projects (e.g. tests/fixtures/Warehouse)" };
+        var sites = new Option<int>("--sites") { Description = "Completion sites to sample", DefaultValueFactory = _ => 150 };
+        var command = new Command("compile-check", "Check true and mutated continuations at member accesses: kept, dropped, time per check") { folder, sites };
+        command.SetAction((parse, ct) =>
+            new CompileCheckBenchmark(Console.Out).RunAsync(Path.GetFullPath(parse.GetValue(folder)!), parse.GetValue(sites), CliLogging.Create(), ct));
         return command;
     }
 
     private static Command CreateCompletion()
     {
         var models = new Option<string[]>("--model") { Description = "GGUF models to run (default: generated tiny 64-dim and 512-dim/8-layer models)", AllowMultipleArgumentsPerToken = true };
-        var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => ModelHost.DefaultThreads(Environment.ProcessorCount) };
         var command = new Command("completion", "Drive the server over LSP through a scripted editing session and print overhead, KV reuse, type-through and memory") { models, threads };
         command.SetAction(async (parse, ct) =>
         {

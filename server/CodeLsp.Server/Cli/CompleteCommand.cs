@@ -5,6 +5,7 @@ using System.Text.Json;
 using CodeLsp.Features;
 using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
+using CodeLsp.Workspace;
 using CodeLsp.Workspace.Documents;
 using Serilog;
 
@@ -23,13 +24,14 @@ internal static class CompleteCommand
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens to generate", DefaultValueFactory = _ => 64 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
         var json = new Option<bool>("--json") { Description = "Print the suggestion and the time split as JSON" };
-        var command = new Command("complete", "Print one inline completion at a position in a file") { location, model, maxTokens, threads, json };
+        var workspace = new Option<string?>("--workspace") { Description = "Load the solution or projects in this folder for Roslyn context (default: the file alone)" };
+        var command = new Command("complete", "Print one inline completion at a position in a file") { location, model, maxTokens, threads, json, workspace };
         command.SetAction((parse, ct) => RunAsync(
-            parse.GetValue(location)!, parse.GetValue(model), parse.GetValue(maxTokens), parse.GetValue(threads), parse.GetValue(json), ct));
+            parse.GetValue(location)!, parse.GetValue(model), parse.GetValue(maxTokens), parse.GetValue(threads), parse.GetValue(json), parse.GetValue(workspace), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string location, string? modelPath, int maxTokens, int? threads, bool json, CancellationToken ct)
+    private static async Task<int> RunAsync(string location, string? modelPath, int maxTokens, int? threads, bool json, string? workspaceFolder, CancellationToken ct)
     {
         var logger = CliLogging.Create();
         if (!TryParseLocation(location, out var file, out var line, out var column, out var error))
@@ -65,10 +67,16 @@ internal static class CompleteCommand
             await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return 1;
         }
+        using var workspace = new WorkspaceHost(logger);
+        var workspaceClock = Stopwatch.StartNew();
+        if (workspaceFolder is not null) await workspace.LoadAsync(Path.GetFullPath(workspaceFolder), trusted: true, null, ct).ConfigureAwait(false);
+        var workspaceMs = workspaceClock.Elapsed.TotalMilliseconds;
         using (host)
         {
             var settings = new AssistantSettings { MaxTokens = maxTokens };
-            var pipeline = new InlineCompletionPipeline(new LocalFimModel(host), Assistant.PipelineOptionsFrom(settings), logger);
+            // One shot: wait for the context however long the first build on a cold compilation takes.
+            var options = Assistant.PipelineOptionsFrom(settings) with { ContextWait = TimeSpan.FromSeconds(30) };
+            var pipeline = new InlineCompletionPipeline(new LocalFimModel(host), options, logger, workspace: workspace);
             CompletionTrace? trace = null;
             pipeline.Completed += (_, t) => trace = t;
             var suggestions = await pipeline.CompleteAsync(new InlineCompletionQuery(document, offset, CompletionTrigger.Invoked), ct).ConfigureAwait(false);
@@ -86,6 +94,9 @@ internal static class CompleteCommand
                     rawText = fim?.Text,
                     stopReason = fim?.StopReason.ToString(),
                     loadMs = host.Description.LoadTime.TotalMilliseconds,
+                    workspaceMs,
+                    contextChars = trace?.Prompt?.Context?.Length ?? 0,
+                    compileCheck = trace?.CompileCheck is { } verdict ? (verdict.Valid ? "passed" : "rejected: " + string.Join("; ", verdict.NewErrors)) : "not run",
                     promptTokens = fim?.PromptTokens,
                     reusedPromptTokens = fim?.ReusedPromptTokens,
                     promptMs = fim?.PromptTime.TotalMilliseconds,

@@ -30,6 +30,7 @@ internal static class MethodTable
         Notification(Methods.TextDocumentDidSave,                Mutating, new DidSaveHandler(server)),
 
         Notification(Methods.WorkspaceDidChangeConfiguration,    Mutating, new DidChangeConfigurationHandler(server)),
+        Notification(Methods.WorkspaceDidChangeWatchedFiles,     Mutating, new DidChangeWatchedFilesHandler(server)),
 
         Request(     Methods.TextDocumentInlineCompletion,       ReadOnly, new InlineCompletionHandler(server)),
         Request(     Methods.WorkspaceExecuteCommand,            ReadOnly, new ExecuteCommandHandler(server)),

@@ -32,6 +32,12 @@ internal sealed class ServerState(
     public LifecycleGate Lifecycle { get; } = new();
 
     public ClientCapabilities ClientCapabilities { get; set; } = new();
+
+    /// <summary>The workspace folder from initialize (first folder, else rootUri/rootPath), loaded after initialized.</summary>
+    public string? WorkspaceFolder { get; set; }
+
+    /// <summary>False when the client said the folder is untrusted: then MSBuild never evaluates its projects.</summary>
+    public bool WorkspaceTrusted { get; set; } = true;
     public ClientSettingsSources SettingsSources { get; set; } = new(null, null);
     public ClientSettings Settings { get; set; } = ClientSettings.Default;
 

@@ -85,8 +85,7 @@ internal static class SettingsReader
                     break;
                 case "enable":
                 case "enabled":
-                    if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) settings = settings with { Enabled = value.GetBoolean() };
-                    else warnings.Add($"{Where()} must be true or false; ignored.");
+                    if (ReadBool(value, Where(), warnings) is { } enabled) settings = settings with { Enabled = enabled };
                     break;
                 case "maxTokens":
                     if (ReadInt(value, 1, 4096, Where(), warnings) is { } maxTokens) settings = settings with { MaxTokens = maxTokens };
@@ -96,6 +95,15 @@ internal static class SettingsReader
                     break;
                 case "threads":
                     if (ReadInt(value, 1, 1024, Where(), warnings) is { } threads) settings = settings with { Threads = threads };
+                    break;
+                case "contextTokens":
+                    if (ReadInt(value, 0, 8192, Where(), warnings) is { } contextTokens) settings = settings with { ContextTokens = contextTokens };
+                    break;
+                case "compileCheck":
+                    if (ReadBool(value, Where(), warnings) is { } compileCheck) settings = settings with { CompileCheck = compileCheck };
+                    break;
+                case "automatic":
+                    if (ReadBool(value, Where(), warnings) is { } automatic) settings = settings with { Automatic = automatic };
                     break;
                 case "timeLimitMs":
                     if (ReadInt(value, 50, 600_000, Where(), warnings) is { } timeLimit) settings = settings with { TimeLimitMs = timeLimit };
@@ -107,6 +115,13 @@ internal static class SettingsReader
             }
         }
         return (settings, logLevel);
+    }
+
+    private static bool? ReadBool(JsonElement value, string where, List<string> warnings)
+    {
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+        warnings.Add($"{where} must be true or false; ignored.");
+        return null;
     }
 
     private static int? ReadInt(JsonElement value, int min, int max, string where, List<string> warnings)

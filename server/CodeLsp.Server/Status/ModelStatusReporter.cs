@@ -17,7 +17,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
     private readonly JsonRpc _rpc;
     private readonly Func<bool> _clientSupportsProgress;
     private readonly ILogger _logger;
-    private readonly Channel<ModelStatus> _statuses = Channel.CreateUnbounded<ModelStatus>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<object> _statuses = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _clientReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<(string Path, string Message)> _failuresShown = [];
@@ -36,6 +36,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
         _clientSupportsProgress = clientSupportsProgress;
         _logger = logger.ForContext<ModelStatusReporter>();
         _assistant.StatusChanged += OnStatusChanged;
+        _assistant.Notice += OnNotice;
         _loop = Task.Run(RunAsync);
     }
 
@@ -43,6 +44,8 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
     public void ClientIsReady() => _clientReady.TrySetResult();
 
     private void OnStatusChanged(ModelStatus status) => _statuses.Writer.TryWrite(status);
+
+    private void OnNotice(string message) => _statuses.Writer.TryWrite(message);
 
     private async Task RunAsync()
     {
@@ -53,7 +56,15 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
             {
                 try
                 {
-                    await ReportAsync(status, _stopping.Token).ConfigureAwait(false);
+                    if (status is string notice)
+                    {
+                        // Workspace problems (unrestored packages, broken project files): told once, as a warning.
+                        await _rpc.NotifyWithParameterObjectAsync(Methods.WindowShowMessage, new ShowMessageParams { Type = MessageType.Warning, Message = notice }).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await ReportAsync((ModelStatus)status, _stopping.Token).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -158,6 +169,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _assistant.StatusChanged -= OnStatusChanged;
+        _assistant.Notice -= OnNotice;
         _statuses.Writer.TryComplete();
         _stopping.Cancel();
         await _loop.ConfigureAwait(false);

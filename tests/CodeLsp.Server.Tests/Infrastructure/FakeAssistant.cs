@@ -10,6 +10,14 @@ internal sealed class FakeAssistant : IAssistant
 {
     public ConcurrentQueue<AssistantSettings> AppliedSettings { get; } = new();
     public ConcurrentQueue<InlineCompletionQuery> Queries { get; } = new();
+    public ConcurrentQueue<string> Accepted { get; } = new();
+    public ConcurrentQueue<string> Events { get; } = new();
+
+    public void SuggestionAccepted(string suggestionId) => Accepted.Enqueue(suggestionId);
+
+    public void DocumentChanged(Workspace.Documents.TextDocumentState document) => Events.Enqueue($"changed {document.Uri} v{document.Version}");
+
+    public void DocumentClosed(Uri uri) => Events.Enqueue($"closed {uri}");
 
     /// <summary>Default: echo the document with "$$" at the query's offset, so tests see the text and the offset at once.</summary>
     public Func<InlineCompletionQuery, CancellationToken, Task<IReadOnlyList<InlineSuggestion>>> Complete { get; set; } = EchoAsync;

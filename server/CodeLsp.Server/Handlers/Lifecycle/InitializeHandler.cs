@@ -22,6 +22,9 @@ internal sealed class InitializeHandler(ServerState server) : IRequestHandler<In
             request.RootUri?.ToString() ?? request.RootPath, request.Capabilities.Window?.WorkDoneProgress == true);
 
         SettingsApplier.Apply(server, server.SettingsSources with { InitializationOptions = request.InitializationOptions });
+        server.WorkspaceFolder = WorkspaceFolderOf(request);
+        server.WorkspaceTrusted = !(request.InitializationOptions is { ValueKind: System.Text.Json.JsonValueKind.Object } options &&
+                                    options.TryGetProperty("workspaceTrusted", out var trusted) && trusted.ValueKind == System.Text.Json.JsonValueKind.False);
 
         return Task.FromResult(new InitializeResult
         {
@@ -42,6 +45,13 @@ internal sealed class InitializeHandler(ServerState server) : IRequestHandler<In
     }
 
     public static string ServerVersion { get; } = ReadVersion();
+
+    private static string? WorkspaceFolderOf(InitializeParams request)
+    {
+        var uri = request.WorkspaceFolders is [var first, ..] ? first.Uri : request.RootUri;
+        if (uri is { IsFile: true }) return uri.LocalPath;
+        return string.IsNullOrWhiteSpace(request.RootPath) ? null : request.RootPath;
+    }
 
     private static string ReadVersion()
     {

@@ -10,6 +10,10 @@ internal sealed class InitializedHandler(ServerState server) : INotificationHand
     {
         server.Logger.Debug("initialized");
         server.StatusReporter?.ClientIsReady();
+        if (server.WorkspaceFolder is { } folder && Directory.Exists(folder))
+        {
+            server.Assistant.OpenWorkspace(folder, server.WorkspaceTrusted);
+        }
         return Task.CompletedTask;
     }
 }

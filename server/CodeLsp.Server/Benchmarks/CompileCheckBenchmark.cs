@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CodeLsp.Features.Completion;
+using CodeLsp.Workspace;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace CodeLsp.Server.Benchmarks;
+
+/// <summary>
+/// <c>codelsp bench compile-check</c>: how well the compiler check separates right from wrong suggestions on real
+/// code. At member accesses in a solution's methods, the rest of the line after the '.' is removed; then the true
+/// rest and mutated versions of it (a member that does not exist, an extra argument, an argument of the wrong type)
+/// are each checked as a suggestion there. Prints how many true continuations are kept, how many mutants are
+/// dropped per kind, and the time per check.
+/// </summary>
+internal sealed partial class CompileCheckBenchmark(TextWriter output)
+{
+    private sealed record Site(Document Document, int Offset, int LineEnd, string Truth, string Member);
+
+    public async Task<int> RunAsync(string folder, int maxSites, Serilog.ILogger logger, CancellationToken ct)
+    {
+        using var workspace = new WorkspaceHost(logger);
+        await workspace.LoadAsync(folder, trusted: true, progress: null, ct).ConfigureAwait(false);
+        output.WriteLine($"Workspace: {workspace.State}");
+        if (workspace.State.Mode != WorkspaceMode.MSBuild)
+        {
+            output.WriteLine("The compile check runs only on documents of loaded projects; this folder did not load with MSBuild.");
+            return 1;
+        }
+
+        var sites = new List<Site>();
+        foreach (var document in workspace.CurrentSolution.Projects.SelectMany(p => p.Documents).Where(d => d.FilePath?.EndsWith(".cs", StringComparison.Ordinal) == true && !d.FilePath.Contains("/obj/", StringComparison.Ordinal)).OrderBy(d => d.FilePath, StringComparer.Ordinal))
+        {
+            var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
+            var text = await document.GetTextAsync(ct).ConfigureAwait(false);
+            foreach (var access in root!.DescendantNodes().OfType<MemberAccessExpressionSyntax>())
+            {
+                if (access.FirstAncestorOrSelf<BlockSyntax>() is null) continue;
+                var offset = access.OperatorToken.Span.End;
+                var line = text.Lines.GetLineFromPosition(offset);
+                var truth = text.ToString(TextSpan.FromBounds(offset, line.End)).TrimEnd();
+                if (truth.Length < 2 || !char.IsLetter(truth[0])) continue;
+                sites.Add(new Site(document, offset, line.End, truth, access.Name.Identifier.ValueText));
+            }
+        }
+        // An even sample across the solution: every k-th site.
+        var step = Math.Max(1, sites.Count / maxSites);
+        var sampled = sites.Where((_, i) => i % step == 0).Take(maxSites).ToList();
+        output.WriteLine($"{sites.Count} member-access sites, {sampled.Count} sampled");
+
+        var kept = 0;
+        var mutants = new Dictionary<string, (int Tried, int Dropped)>();
+        var times = new List<double>();
+        var wronglyDropped = new List<string>();
+        var verdictCount = 0;
+        var warm = true;
+        foreach (var site in sampled)
+        {
+            var text = await site.Document.GetTextAsync(ct).ConfigureAwait(false);
+            // The document as the user has it: the rest of the line not yet written.
+            var document = site.Document.WithText(text.WithChanges(new TextChange(TextSpan.FromBounds(site.Offset, site.LineEnd), "")));
+            if (warm)
+            {
+                // The first check pays for the project's compilation; a warm server has paid it already.
+                await SuggestionCompileCheck.CheckAsync(document, site.Offset, site.Truth, ct).ConfigureAwait(false);
+                warm = false;
+            }
+            var verdict = await SuggestionCompileCheck.CheckAsync(document, site.Offset, site.Truth, ct).ConfigureAwait(false);
+            times.Add(verdict.Elapsed.TotalMilliseconds);
+            verdictCount++;
+            if (verdict.Valid) kept++;
+            else
+            {
+                wronglyDropped.Add($"{Path.GetFileName(site.Document.FilePath)}: .{site.Truth} → {string.Join("; ", verdict.NewErrors)}");
+            }
+
+            foreach (var (kind, mutant) in Mutants(site))
+            {
+                var m = await SuggestionCompileCheck.CheckAsync(document, site.Offset, mutant, ct).ConfigureAwait(false);
+                times.Add(m.Elapsed.TotalMilliseconds);
+                var (tried, dropped) = mutants.GetValueOrDefault(kind);
+                mutants[kind] = (tried + 1, dropped + (m.Introduces ? 1 : 0));
+            }
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(inv, $"true continuations kept: {kept} / {verdictCount} ({100.0 * kept / Math.Max(1, verdictCount):F1}%)"));
+        foreach (var (kind, (tried, dropped)) in mutants.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine(string.Create(inv, $"mutants dropped, {kind,-22}: {dropped} / {tried} ({100.0 * dropped / Math.Max(1, tried):F1}%)"));
+        }
+        output.WriteLine(string.Create(inv, $"time per check: p50 {CompletionBenchmark.P(times, 50):F2} ms, p95 {CompletionBenchmark.P(times, 95):F2} ms over {times.Count} checks"));
+        foreach (var line in wronglyDropped.Take(5)) output.WriteLine("  kept? no: " + line);
+        return 0;
+    }
+
+    /// <summary>Wrong versions of the true rest of the line, each wrong in one way.</summary>
+    private static IEnumerable<(string Kind, string Text)> Mutants(Site site)
+    {
+        var member = site.Member;
+        if (site.Truth.StartsWith(member, StringComparison.Ordinal))
+        {
+            yield return ("unknown member", member + "Xq" + site.Truth[member.Length..]);
+        }
+        var call = CallArguments().Match(site.Truth);
+        if (call.Success && call.Groups[1].Index == member.Length + 1)
+        {
+            var args = call.Groups[1].Value;
+            var extra = args.Trim().Length == 0 ? "17, 42" : args + ", 17";
+            yield return ("extra argument", site.Truth[..(call.Groups[1].Index)] + extra + site.Truth[(call.Groups[1].Index + args.Length)..]);
+            if (args.Trim().Length > 0 && !args.Contains(',', StringComparison.Ordinal))
+            {
+                yield return ("argument of wrong type", site.Truth[..(call.Groups[1].Index)] + "new System.Threading.SemaphoreSlim(1)" + site.Truth[(call.Groups[1].Index + args.Length)..]);
+            }
+        }
+    }
+
+    /// <summary>A call's parenthesised arguments without nested parentheses: "(a, b)".</summary>
+    [GeneratedRegex(@"^\w+\(([^()]*)\)")]
+    private static partial Regex CallArguments();
+}
