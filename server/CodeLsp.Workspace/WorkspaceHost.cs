@@ -175,7 +175,6 @@ public sealed class WorkspaceHost : IDisposable
             return;
         }
 
-        loaded = AddTransitiveProjectReferences(loaded, _logger);
         await interimCancellation.CancelAsync().ConfigureAwait(false);
         await AwaitQuietlyAsync(interimWarmUp).ConfigureAwait(false);
 
@@ -363,29 +362,6 @@ public sealed class WorkspaceHost : IDisposable
             Volatile.Write(ref _recentSnapshot, [.. _recent]);
             return;
         }
-    }
-
-    /// <summary>
-    /// SDK projects see the projects their references reference (transitive project references). MSBuild learns
-    /// them from the restore output (obj/project.assets.json); in a folder that was never restored they are missing
-    /// and `using` directives for those projects do not bind. Adding them to the solution gives the compiler's view.
-    /// </summary>
-    internal static Solution AddTransitiveProjectReferences(Solution solution, ILogger logger)
-    {
-        var graph = solution.GetProjectDependencyGraph();
-        foreach (var project in solution.Projects.Where(p => p.Language == LanguageNames.CSharp).ToList())
-        {
-            var direct = project.ProjectReferences.Select(r => r.ProjectId).ToHashSet();
-            var missing = graph.GetProjectsThatThisProjectTransitivelyDependsOn(project.Id)
-                .Where(id => !direct.Contains(id) && solution.GetProject(id) is { Language: LanguageNames.CSharp } referenced &&
-                             !project.MetadataReferences.OfType<PortableExecutableReference>().Any(m => string.Equals(Path.GetFileNameWithoutExtension(m.FilePath), referenced.AssemblyName, StringComparison.OrdinalIgnoreCase)))
-                .ToList();
-            if (missing.Count == 0) continue;
-            logger.Information("{Project}: adding transitive project references {References} (the folder is probably not restored)",
-                project.Name, string.Join(", ", missing.Select(id => solution.GetProject(id)!.Name)));
-            solution = solution.AddProjectReferences(project.Id, missing.Select(id => new ProjectReference(id)));
-        }
-        return solution;
     }
 
     private async Task AwaitQuietlyAsync(Task task)

@@ -54,17 +54,6 @@ public sealed class WorkspaceHostTests(LoadedWarehouse warehouse) : IClassFixtur
     }
 
     [Fact]
-    public async Task Transitive_project_references_bind_in_an_unrestored_folder()
-    {
-        // Cli references Services, which references Domain; SDK builds let Cli use Domain directly.
-        var cli = Host.CurrentSolution.Projects.Single(p => p.Name == "Warehouse.Cli");
-        Assert.Contains(cli.ProjectReferences, r => Host.CurrentSolution.GetProject(r.ProjectId)!.Name == "Warehouse.Domain");
-        var compilation = await cli.GetCompilationAsync();
-        var errors = compilation!.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(5)));
-    }
-
-    [Fact]
     public async Task An_open_edit_in_one_project_is_visible_from_another()
     {
         var money = warehouse.Folder.File("src/Warehouse.Domain/Common/Money.cs");
