@@ -76,10 +76,11 @@ public sealed class RealModelSessionTests : IDisposable
             var error = await Assert.ThrowsAnyAsync<Exception>(() => cancelled);
             Assert.True(error is OperationCanceledException or RemoteInvocationException { ErrorCode: LspErrorCodes.RequestCancelled }, error.ToString());
             var again = await client.CompleteAsync(Uri, Caret, InlineCompletionTriggerKind.Invoked).WaitAsync(TimeSpan.FromSeconds(60));
-            // Greedy decoding: the same prompt gives the same text, unless a time limit cut one of them short on a busy machine.
+            // The server keeps serving after the cancel. (Not the same text as the first answer: by now the Roslyn
+            // context, built in the background after the first request, is part of the prompt.)
             var repeated = Assert.Single(again.Items).InsertText;
-            Assert.True(repeated.StartsWith(item.InsertText, StringComparison.Ordinal) || item.InsertText.StartsWith(repeated, StringComparison.Ordinal),
-                $"'{repeated}' vs '{item.InsertText}'");
+            Assert.False(string.IsNullOrWhiteSpace(repeated));
+            Assert.DoesNotContain('\n', repeated);
 
             await client.RequestAsync<JsonElement>(Methods.Shutdown, null);
             await client.NotifyAsync(Methods.Exit);
