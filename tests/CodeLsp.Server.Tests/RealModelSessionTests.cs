@@ -69,9 +69,10 @@ public sealed class RealModelSessionTests : IDisposable
             Assert.Equal(Caret, item.Range!.Start);
             Assert.True(initializeMs < 10_000, $"initialize took {initializeMs} ms");
 
-            // Cancelled while the model works (or waits to): RequestCancelled, and the server keeps serving.
+            // Cancelled before the answer: RequestCancelled, and the server keeps serving.
             using var cts = new CancellationTokenSource();
-            var cancelled = client.CompleteAsync(Uri, Caret, InlineCompletionTriggerKind.Invoked, cts.Token);
+            // Automatic: it waits out the debounce (≥40 ms) first, so the cancel always lands before the answer.
+            var cancelled = client.CompleteAsync(Uri, Caret, InlineCompletionTriggerKind.Automatic, cts.Token);
             await cts.CancelAsync();
             var error = await Assert.ThrowsAnyAsync<Exception>(() => cancelled);
             Assert.True(error is OperationCanceledException or RemoteInvocationException { ErrorCode: LspErrorCodes.RequestCancelled }, error.ToString());
