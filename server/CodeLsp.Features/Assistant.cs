@@ -101,11 +101,17 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         {
             try
             {
-                var progress = new Progress<WorkspaceLoadProgress>(p => logger.Debug("Workspace: {Message}", p.Message));
+                WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, "Looking for projects", Done: false));
+                var progress = new SynchronousProgress<WorkspaceLoadProgress>(p =>
+                {
+                    logger.Debug("Workspace: {Message}", p.Message);
+                    WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, p.Message, Done: false));
+                });
                 await _workspace.LoadAsync(folder, trusted, progress, token).ConfigureAwait(false);
                 var state = _workspace.State;
                 logger.Information("Workspace {Folder}: {Status} ({Mode}), {Projects} project(s), {Documents} document(s) in {Ms:F0} ms",
                     folder, state.Status, state.Mode, state.ProjectCount, state.DocumentCount, state.Elapsed.TotalMilliseconds);
+                WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, $"{state.ProjectCount} project(s), {state.DocumentCount} document(s) in {state.Elapsed.TotalSeconds:0.0} s", Done: true));
                 var summary = state.UserMessage;
                 if (summary is not null) Notice?.Invoke(summary);
             }
@@ -115,6 +121,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             catch (Exception ex)
             {
                 logger.Error(ex, "Loading the workspace {Folder} failed", folder);
+                WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, "Failed", Done: true));
                 Notice?.Invoke($"CodeLsp could not load the projects in {folder}: {ex.Message}. Completions use the open files only.");
             }
         }, token);
@@ -122,6 +129,8 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     /// <summary>Something the user should be told once (the server shows it with window/showMessage).</summary>
     public event Action<string>? Notice;
+
+    public event Action<WorkspaceLoadUpdate>? WorkspaceProgress;
 
     public void FileChangedOnDisk(Uri uri) => _workspace.FileChangedOnDisk(uri);
 
@@ -155,7 +164,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         {
             logger.Information("Loading model {Path}", options.Path);
             // Synchronous on purpose: Progress<T> posts to the thread pool, and a late "Loading" could land after "Ready".
-            var progress = new SynchronousProgress(p =>
+            var progress = new SynchronousProgress<float>(p =>
             {
                 lock (_gate)
                 {
@@ -218,9 +227,9 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         }
     }
 
-    private sealed class SynchronousProgress(Action<float> report) : IProgress<float>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(float value) => report(value);
+        public void Report(T value) => report(value);
     }
 
     internal static PipelineOptions PipelineOptionsFrom(AssistantSettings settings) => new()

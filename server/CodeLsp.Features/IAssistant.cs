@@ -13,6 +13,9 @@ public abstract record ModelStatus
     public sealed record Failed(string Path, string Message) : ModelStatus;
 }
 
+/// <summary>One step of loading a workspace folder's projects.</summary>
+public sealed record WorkspaceLoadUpdate(string Folder, string Message, bool Done);
+
 /// <summary>
 /// The server's one entry point into everything below the protocol: settings, model lifetime, completions.
 /// No LSP types cross this line.
@@ -50,4 +53,7 @@ public interface IAssistant : IAsyncDisposable
 
     /// <summary>Something to tell the user once (window/showMessage), e.g. projects that failed to load.</summary>
     event Action<string>? Notice { add { } remove { } }
+
+    /// <summary>Steps of loading the workspace's projects, for $/progress; the last has Done set.</summary>
+    event Action<WorkspaceLoadUpdate>? WorkspaceProgress { add { } remove { } }
 }

@@ -8,7 +8,8 @@ namespace CodeLsp.Server.Status;
 
 /// <summary>
 /// Turns <see cref="IAssistant.StatusChanged"/> into what the user sees: $/progress while a model loads (only when the client
-/// declared window.workDoneProgress), a log message when it is ready, and one window/showMessage per distinct failure.
+/// declared window.workDoneProgress), a log message when it is ready, and one window/showMessage per distinct failure;
+/// likewise a $/progress of its own while the workspace's projects load, and workspace notices as one warning each.
 /// Statuses are queued and sent by one background loop, in order, once the client sent initialized; handlers never wait on it.
 /// </summary>
 internal sealed class ModelStatusReporter : IAsyncDisposable
@@ -27,6 +28,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
     // The load under way, if any, and its progress token (null when the client takes no progress).
     private string? _loadingPath;
     private IntegerOrString? _token;
+    private IntegerOrString? _workspaceToken;
     private int? _lastPercentage;
 
     public ModelStatusReporter(IAssistant assistant, JsonRpc rpc, Func<bool> clientSupportsProgress, ILogger logger)
@@ -37,6 +39,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
         _logger = logger.ForContext<ModelStatusReporter>();
         _assistant.StatusChanged += OnStatusChanged;
         _assistant.Notice += OnNotice;
+        _assistant.WorkspaceProgress += OnWorkspaceProgress;
         _loop = Task.Run(RunAsync);
     }
 
@@ -47,6 +50,8 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
 
     private void OnNotice(string message) => _statuses.Writer.TryWrite(message);
 
+    private void OnWorkspaceProgress(WorkspaceLoadUpdate update) => _statuses.Writer.TryWrite(update);
+
     private async Task RunAsync()
     {
         try
@@ -56,7 +61,11 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
             {
                 try
                 {
-                    if (status is string notice)
+                    if (status is WorkspaceLoadUpdate update)
+                    {
+                        await ReportWorkspaceAsync(update, _stopping.Token).ConfigureAwait(false);
+                    }
+                    else if (status is string notice)
                     {
                         // Workspace problems (unrestored packages, broken project files): told once, as a warning.
                         await _rpc.NotifyWithParameterObjectAsync(Methods.WindowShowMessage, new ShowMessageParams { Type = MessageType.Warning, Message = notice }).ConfigureAwait(false);
@@ -133,20 +142,47 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
             _logger.Information("Loading model {ModelName}", modelName);
             return;
         }
-        IntegerOrString token = $"codelsp/model-load/{++_tokenCount}";
+        if (await CreateTokenAsync("model-load", cancellationToken).ConfigureAwait(false) is not { } token) return;
+        _token = token;
+        await SendProgressAsync(new WorkDoneProgressBegin { Title = $"Loading model {modelName}", Percentage = percentage }, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>window/workDoneProgress/create; null when the client refuses.</summary>
+    private async Task<IntegerOrString?> CreateTokenAsync(string kind, CancellationToken cancellationToken)
+    {
+        IntegerOrString token = $"codelsp/{kind}/{++_tokenCount}";
         try
         {
             await _rpc.InvokeWithParameterObjectAsync(Methods.WindowWorkDoneProgressCreate, new WorkDoneProgressCreateParams { Token = token }, cancellationToken)
                 .ConfigureAwait(false);
+            return token;
         }
         catch (RemoteInvocationException ex)
         {
             _logger.Warning("The client refused progress token {Token}: {Message}", token, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Workspace loading as a progress of its own (it runs beside a model load): begin, a report per step, end.</summary>
+    private async Task ReportWorkspaceAsync(WorkspaceLoadUpdate update, CancellationToken cancellationToken)
+    {
+        if (_workspaceToken is null && !update.Done)
+        {
+            if (!_clientSupportsProgress() || await CreateTokenAsync("workspace-load", cancellationToken).ConfigureAwait(false) is not { } token) return;
+            _workspaceToken = token;
+            await _rpc.NotifyWithParameterObjectAsync(Methods.Progress, new ProgressParams
+            {
+                Token = token,
+                Value = new WorkDoneProgressBegin { Title = $"Loading projects in {Path.GetFileName(update.Folder.TrimEnd('/', '\\'))}", Message = update.Message },
+            }).ConfigureAwait(false);
             return;
         }
-        _token = token;
-        await SendProgressAsync(new WorkDoneProgressBegin { Title = $"Loading model {modelName}", Percentage = percentage }, cancellationToken)
-            .ConfigureAwait(false);
+        if (_workspaceToken is not { } current) return;
+        WorkDoneProgress value = update.Done ? new WorkDoneProgressEnd { Message = update.Message } : new WorkDoneProgressReport { Message = update.Message };
+        await _rpc.NotifyWithParameterObjectAsync(Methods.Progress, new ProgressParams { Token = current, Value = value }).ConfigureAwait(false);
+        if (update.Done) _workspaceToken = null;
     }
 
     private async Task EndAsync(string message, CancellationToken cancellationToken)
@@ -170,6 +206,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
     {
         _assistant.StatusChanged -= OnStatusChanged;
         _assistant.Notice -= OnNotice;
+        _assistant.WorkspaceProgress -= OnWorkspaceProgress;
         _statuses.Writer.TryComplete();
         _stopping.Cancel();
         await _loop.ConfigureAwait(false);

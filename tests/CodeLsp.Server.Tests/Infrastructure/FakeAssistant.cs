@@ -19,6 +19,18 @@ internal sealed class FakeAssistant : IAssistant
 
     public void DocumentClosed(Uri uri) => Events.Enqueue($"closed {uri}");
 
+    public ConcurrentQueue<(string Folder, bool Trusted)> Workspaces { get; } = new();
+
+    public void OpenWorkspace(string folder, bool trusted) => Workspaces.Enqueue((folder, trusted));
+
+    public event Action<WorkspaceLoadUpdate>? WorkspaceProgress;
+
+    public event Action<string>? Notice;
+
+    public void RaiseWorkspace(WorkspaceLoadUpdate update) => WorkspaceProgress?.Invoke(update);
+
+    public void RaiseNotice(string message) => Notice?.Invoke(message);
+
     /// <summary>Default: echo the document with "$$" at the query's offset, so tests see the text and the offset at once.</summary>
     public Func<InlineCompletionQuery, CancellationToken, Task<IReadOnlyList<InlineSuggestion>>> Complete { get; set; } = EchoAsync;
 

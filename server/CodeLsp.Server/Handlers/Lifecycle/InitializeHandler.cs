@@ -49,7 +49,8 @@ internal sealed class InitializeHandler(ServerState server) : IRequestHandler<In
     private static string? WorkspaceFolderOf(InitializeParams request)
     {
         var uri = request.WorkspaceFolders is [var first, ..] ? first.Uri : request.RootUri;
-        if (uri is { IsFile: true }) return uri.LocalPath;
+        // A relative or non-file URI (some clients send a bare path) is no folder to load; rootPath may still be.
+        if (uri is { IsAbsoluteUri: true, IsFile: true }) return uri.LocalPath;
         return string.IsNullOrWhiteSpace(request.RootPath) ? null : request.RootPath;
     }
 
