@@ -222,10 +222,16 @@ async function toggleCompletions(): Promise<void> {
     await vscode.workspace.getConfiguration('codelsp').update('enable', !settings.enable, vscode.ConfigurationTarget.Global);
 }
 
+/** The server's progress tokens say what is loading; only a model load drives the status bar's loading state. */
+function isModelLoad(token: ProgressToken): boolean {
+    return String(token).startsWith('codelsp/model-load/');
+}
+
 function onWorkDoneProgress(token: ProgressToken, params: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd): void {
+    const model = isModelLoad(token);
     switch (params.kind) {
         case 'begin': {
-            update({ type: 'progressBegin', title: params.title, percentage: params.percentage });
+            if (model) update({ type: 'progressBegin', title: params.title, percentage: params.percentage });
             let reported = 0;
             let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
             let finish = (): void => undefined;
@@ -234,7 +240,9 @@ function onWorkDoneProgress(token: ProgressToken, params: WorkDoneProgressBegin 
                 reported += increment ?? 0;
                 progress?.report({ message, increment });
             };
-            void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: params.title }, p => {
+            // A model load is a notification; other work (loading the projects) shows in the status bar's spinner.
+            const location = model ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
+            void vscode.window.withProgress({ location, title: params.title }, p => {
                 progress = p;
                 report(params.percentage, params.message);
                 return new Promise<void>(resolve => (finish = resolve));
@@ -243,13 +251,13 @@ function onWorkDoneProgress(token: ProgressToken, params: WorkDoneProgressBegin 
             break;
         }
         case 'report':
-            update({ type: 'progressReport', percentage: params.percentage });
+            if (model) update({ type: 'progressReport', percentage: params.percentage });
             progressNotifications.get(token)?.report(params.percentage, params.message);
             break;
         case 'end':
             progressNotifications.get(token)?.done();
             progressNotifications.delete(token);
-            update({ type: 'progressEnd', message: params.message });
+            if (model) update({ type: 'progressEnd', message: params.message });
             break;
     }
 }
