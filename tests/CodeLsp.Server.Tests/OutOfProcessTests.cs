@@ -13,51 +13,7 @@ public sealed class OutOfProcessTests : IDisposable
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("codelsp-test-").FullName;
 
-    private sealed class ServerProcess(Process process, TestLspClient client) : IAsyncDisposable
-    {
-        public Process Process { get; } = process;
-        public TestLspClient Client { get; } = client;
-
-        public async Task<int> WaitForExitAsync()
-        {
-            await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-            return Process.ExitCode;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Client.DisposeAsync();
-            if (!Process.HasExited)
-            {
-                Process.Kill();
-                await Process.WaitForExitAsync();
-            }
-            Process.Dispose();
-        }
-    }
-
-    private ServerProcess Start(params string[] arguments)
-    {
-        // The test project references the server, so the build puts codelsp.dll (and its runtimeconfig) next to this assembly.
-        var dll = Path.Combine(AppContext.BaseDirectory, "codelsp.dll");
-        Assert.True(File.Exists(dll), $"{dll} was not built");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment.Remove("CODELSP_MODEL");
-        start.Environment["XDG_STATE_HOME"] = _temp;
-        var process = Process.Start(start)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        var client = new TestLspClient(process.StandardInput.BaseStream, process.StandardOutput.BaseStream);
-        return new ServerProcess(process, client);
-    }
+    private ServerProcess Start(params string[] arguments) => ServerProcess.Start(_temp, arguments);
 
     [Fact]
     public async Task FullSession_ShutdownThenExit_EndsWithZero()

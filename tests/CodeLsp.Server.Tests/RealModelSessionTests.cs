@@ -19,26 +19,7 @@ public sealed class RealModelSessionTests : IDisposable
 
     private readonly string _temp = Directory.CreateTempSubdirectory("codelsp-real-").FullName;
 
-    private (Process Process, TestLspClient Client) Start()
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "codelsp.dll"));
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--log-file");
-        start.ArgumentList.Add(Path.Combine(_temp, "server.log"));
-        start.Environment.Remove("CODELSP_MODEL");
-        start.Environment["XDG_STATE_HOME"] = _temp;
-        var process = Process.Start(start)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        return (process, new TestLspClient(process.StandardInput.BaseStream, process.StandardOutput.BaseStream));
-    }
+    private ServerProcess Start() => ServerProcess.Start(_temp, "serve", "--log-file", Path.Combine(_temp, "server.log"));
 
     private static InitializeParams WithModel(string path) => new()
     {
@@ -51,8 +32,8 @@ public sealed class RealModelSessionTests : IDisposable
     {
         var model = Path.Combine(_temp, "tiny.gguf");
         TinyModel.Write(model, new TinyModelOptions());
-        var (process, client) = Start();
-        await using (client)
+        await using var server = Start();
+        var (process, client) = (server.Process, server.Client);
         {
             var stopwatch = Stopwatch.StartNew();
             await client.InitializeAsync(WithModel(model)).WaitAsync(TimeSpan.FromSeconds(30));
@@ -88,7 +69,6 @@ public sealed class RealModelSessionTests : IDisposable
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
             Assert.Equal(0, process.ExitCode);
         }
-        process.Dispose();
     }
 
     [Theory]
@@ -109,8 +89,8 @@ public sealed class RealModelSessionTests : IDisposable
             await File.WriteAllTextAsync(path, "this is not a model");
         }
 
-        var (process, client) = Start();
-        await using (client)
+        await using var server = Start();
+        var (process, client) = (server.Process, server.Client);
         {
             await client.InitializeAsync(WithModel(path)).WaitAsync(TimeSpan.FromSeconds(30));
             await client.NotifyAsync(Methods.Initialized, new { });
@@ -125,9 +105,7 @@ public sealed class RealModelSessionTests : IDisposable
             Assert.Contains(path, message);
             Assert.Empty(list.Items);
             Assert.False(process.HasExited);
-            process.Kill();
         }
-        process.Dispose();
     }
 
     public void Dispose()
