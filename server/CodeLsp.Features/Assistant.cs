@@ -242,6 +242,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         TimeLimit = TimeSpan.FromMilliseconds(settings.TimeLimitMs),
     };
 
+    /// <summary>The one place a configured model path is resolved: trimmed, "~/" expanded, made absolute.</summary>
     internal static string? ExpandPath(string? path)
     {
         if (string.IsNullOrWhiteSpace(path)) return null;

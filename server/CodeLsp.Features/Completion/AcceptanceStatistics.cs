@@ -48,21 +48,8 @@ public sealed class AcceptanceStatistics : IDisposable
         _data = path is not null ? Load(path) : new AcceptanceData();
     }
 
-    /// <summary>$XDG_STATE_HOME/codelsp/stats.json (or the platform's local application data folder).</summary>
-    public static string DefaultPath
-    {
-        get
-        {
-            var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
-            if (string.IsNullOrEmpty(state))
-            {
-                state = OperatingSystem.IsWindows()
-                    ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
-            }
-            return Path.Combine(state, "codelsp", "stats.json");
-        }
-    }
+    /// <summary>stats.json in the <see cref="StateFolder"/>, beside the logs.</summary>
+    public static string DefaultPath => Path.Combine(StateFolder.Resolve(), "stats.json");
 
     public static AcceptanceData Load(string path)
     {

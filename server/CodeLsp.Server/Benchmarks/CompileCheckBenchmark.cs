@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CodeLsp.Features.Completion;
 using CodeLsp.Workspace;
+using CodeLsp.Workspace.Context;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -93,7 +94,7 @@ internal sealed partial class CompileCheckBenchmark(TextWriter output)
         {
             output.WriteLine(string.Create(inv, $"mutants dropped, {kind,-22}: {dropped} / {tried} ({100.0 * dropped / Math.Max(1, tried):F1}%)"));
         }
-        output.WriteLine(string.Create(inv, $"time per check: p50 {CompletionBenchmark.P(times, 50):F2} ms, p95 {CompletionBenchmark.P(times, 95):F2} ms over {times.Count} checks"));
+        output.WriteLine(string.Create(inv, $"time per check: p50 {ContextBenchmarkReport.Percentile(times, 50):F2} ms, p95 {ContextBenchmarkReport.Percentile(times, 95):F2} ms over {times.Count} checks"));
         foreach (var line in wronglyDropped.Take(5)) output.WriteLine("  kept? no: " + line);
         return 0;
     }

@@ -7,6 +7,7 @@ using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
 using CodeLsp.Protocol;
 using CodeLsp.Server.Hosting;
+using CodeLsp.Workspace.Context;
 using Nerdbank.Streams;
 using StreamJsonRpc;
 
@@ -294,13 +295,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
         return new Position(line, column);
     }
 
-    internal static double P(IReadOnlyList<double> values, int percentile)
-    {
-        if (values.Count == 0) return double.NaN;
-        var sorted = values.Order().ToArray();
-        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
+    private static double P(IReadOnlyList<double> values, int percentile) => ContextBenchmarkReport.Percentile(values, percentile);
 
     private static double PeakMemoryMiB()
     {

@@ -44,13 +44,7 @@ internal static class ServerLogging
     /// <summary>$XDG_STATE_HOME/codelsp/logs/codelsp-.log (the date goes before the dot), else ~/.local/state/codelsp/logs/.</summary>
     public static string DefaultLogFilePath(Func<string, string?>? getEnvironmentVariable = null)
     {
-        getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
-        var stateHome = getEnvironmentVariable("XDG_STATE_HOME");
-        if (string.IsNullOrWhiteSpace(stateHome) || !Path.IsPathRooted(stateHome))
-        {
-            stateHome = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
-        }
-        return Path.Combine(stateHome, "codelsp", "logs", "codelsp-.log");
+        return Path.Combine(Features.StateFolder.Resolve(getEnvironmentVariable), "logs", "codelsp-.log");
     }
 
     public static bool TryParseLevel(string text, out LogEventLevel level)

@@ -31,7 +31,7 @@ internal static class SettingsReader
 
         if (string.IsNullOrWhiteSpace(assistant.ModelPath) && getEnvironmentVariable(ModelEnvironmentVariable) is { Length: > 0 } fromEnvironment)
         {
-            assistant = assistant with { ModelPath = ExpandHome(fromEnvironment.Trim()) };
+            assistant = assistant with { ModelPath = fromEnvironment.Trim() };
         }
 
         return new Result(new ClientSettings(assistant, logLevel), warnings);
@@ -79,7 +79,7 @@ internal static class SettingsReader
                     if (value.ValueKind == JsonValueKind.String)
                     {
                         var path = value.GetString()!.Trim();
-                        settings = settings with { ModelPath = path.Length == 0 ? null : ExpandHome(path) };
+                        settings = settings with { ModelPath = path.Length == 0 ? null : path };
                     }
                     else warnings.Add($"{Where()} must be a string path; ignored.");
                     break;
@@ -133,9 +133,4 @@ internal static class SettingsReader
         warnings.Add($"{where} must be a whole number from {min} to {max}, got {value.GetRawText()}; ignored.");
         return null;
     }
-
-    private static string ExpandHome(string path) =>
-        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "")
-            : path;
 }
