@@ -1,5 +1,6 @@
 using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
+using CodeLsp.Inference.Engines;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Documents;
 using Serilog;
@@ -180,9 +181,9 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             lock (_gate)
             {
                 if (token.IsCancellationRequested || _disposed) { host.Dispose(); return; }
-                SwapPipeline(new InlineCompletionPipeline(new LocalFimModel(host), PipelineOptionsFrom(_settings), logger, statistics, _workspace));
+                SwapPipeline(new InlineCompletionPipeline(new LocalEngine(host), PipelineOptionsFrom(_settings), logger, statistics, _workspace));
                 host = null;
-                var description = Pipeline!.Model.Description;
+                var description = ((LocalEngine)Pipeline!.Model).Host.Description;
                 logger.Information("Model {Name} ready in {Ms:F0} ms ({Path})", description.Name, description.LoadTime.TotalMilliseconds, description.Path);
                 SetStatus(new ModelStatus.Ready(options.Path, description.Name, description.LoadTime));
             }
@@ -207,10 +208,10 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     {
         if (next is not null) next.Completed += (uri, trace) => CompletionTraced?.Invoke(uri, trace);
         var old = Interlocked.Exchange(ref _pipeline, next);
-        if (old is not null && old.Model != next?.Model && old.Model is LocalFimModel local)
+        if (old is not null && old.Model != next?.Model)
         {
-            // Requests already running on the old model finish first (the host serializes on its context).
-            _ = Task.Run(() => local.Host.Dispose());
+            // Requests already running on the old engine finish first (the local host serializes on its context).
+            _ = Task.Run(() => old.Model.Dispose());
         }
     }
 

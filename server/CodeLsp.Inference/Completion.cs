@@ -29,7 +29,17 @@ public enum FimLayout
 /// after every generated token; <see cref="Timeout.InfiniteTimeSpan"/> means no limit. <see cref="MaxTokens"/> 0 only decodes the prompt into the cache (a prefetch that
 /// makes the next request with the same prompt start at once).
 /// </summary>
-public sealed record GenerationLimits(int MaxTokens, TimeSpan TimeLimit);
+public sealed record GenerationLimits(int MaxTokens, TimeSpan TimeLimit)
+{
+    /// <summary>Interactive work (a keystroke completion) is served before background work takes its next decode step.</summary>
+    public Engines.WorkPriority Priority { get; init; } = Engines.WorkPriority.Interactive;
+
+    /// <summary>
+    /// Called with the text generated so far as it grows (after each token locally, each streamed chunk remotely);
+    /// returning true ends generation early with <see cref="StopReason.StoppedByCaller"/> (the caller's cleaning rules saw enough).
+    /// </summary>
+    public Func<string, bool>? StopWhen { get; init; }
+}
 
 /// <summary>The result of one completion, with the numbers needed to judge its cost.</summary>
 public sealed record FimCompletion(
@@ -49,4 +59,6 @@ public enum StopReason
     TimeLimit,
     /// <summary>The context window had no room for another token.</summary>
     ContextFull,
+    /// <summary><see cref="GenerationLimits.StopWhen"/> returned true.</summary>
+    StoppedByCaller,
 }

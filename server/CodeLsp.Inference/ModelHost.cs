@@ -295,6 +295,11 @@ public sealed class ModelHost : IDisposable
                 return (StopReason.MaxTokens, generated);
             }
 
+            if (limits.StopWhen is { } stopWhen && stopWhen(decoder.Text))
+            {
+                return (StopReason.StoppedByCaller, generated);
+            }
+
             if (limits.TimeLimit != Timeout.InfiniteTimeSpan && clock.Elapsed >= limits.TimeLimit)
             {
                 return (StopReason.TimeLimit, generated);

@@ -1,18 +1,24 @@
 using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
+using CodeLsp.Inference.Engines;
 
 namespace CodeLsp.Features.Tests;
 
 /// <summary>A model that answers from a script: only for tests of the pipeline's own logic (caching, ordering).</summary>
-internal sealed class ScriptedFimModel(Func<FimPrompt, string> answer) : IFimModel
+internal sealed class ScriptedFimModel(Func<FimPrompt, string> answer) : IInferenceEngine
 {
     public int Calls;
 
-    public ModelDescription Description { get; } = new()
+    public EngineInfo Info { get; } = new()
     {
-        Path = "/scripted.gguf", Name = "scripted", Architecture = "none", ContextSize = 4096, TrainingContextSize = 4096,
-        VocabularySize = 0, ParameterCount = 0, FimTokens = new FimTokens(1, 2, 3, [], "script"), FileSizeBytes = 0, LoadTime = TimeSpan.Zero,
+        Kind = "scripted", ModelName = "scripted", Location = "/scripted.gguf", ContextSize = 4096,
+        SupportsFim = true, SupportsChat = false, ExactTokenCounts = false,
     };
+
+    public Task<ChatCompletion> ChatAsync(ChatRequest request, GenerationLimits limits, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("scripted FIM only");
+
+    public void Dispose() { }
 
     public int CountTokens(string text) => (text.Length + 3) / 4;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CodeLsp.Inference;
+using CodeLsp.Inference.Engines;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Context;
 using CodeLsp.Workspace.Loading;
@@ -52,7 +53,7 @@ public sealed record CompletionTrace(
 /// the model; accepting it, whole or in part, is counted, and starts a prefetch of the next suggestion), and the
 /// last syntax tree (reparsed incrementally).
 /// </summary>
-public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions options, ILogger logger, AcceptanceStatistics? statistics = null, WorkspaceHost? workspace = null)
+public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOptions options, ILogger logger, AcceptanceStatistics? statistics = null, WorkspaceHost? workspace = null)
 {
     private readonly SemanticContextBuilder _contextBuilder = new(workspace is null ? null : workspace.RecentDocuments);
     private readonly ConcurrentDictionary<Uri, (string Key, string Rendered)> _contexts = new();
@@ -66,7 +67,7 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
     private readonly TriggerPolicy _trigger = new(options.Trigger);
     private long _ids;
 
-    public IFimModel Model => model;
+    public IInferenceEngine Model => model;
 
     public PipelineOptions Options => options;
 
@@ -134,7 +135,7 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
     public void Accepted(string suggestionId)
     {
         if (!_byId.TryGetValue(suggestionId, out var shown)) return;
-        if (shown.Settle(shown.Suggestion.Length)) statistics?.Accepted(model.Description.Name, shown.Suggestion.Length);
+        if (shown.Settle(shown.Suggestion.Length)) statistics?.Accepted(model.Info.ModelName, shown.Suggestion.Length);
         StartPrefetch(shown);
     }
 
@@ -157,13 +158,13 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
         var first = shown.AcceptedChars == 0;
         if (whole)
         {
-            if (shown.Settle(inserted)) statistics?.Accepted(model.Description.Name, shown.Suggestion.Length);
+            if (shown.Settle(inserted)) statistics?.Accepted(model.Info.ModelName, shown.Suggestion.Length);
             StartPrefetch(shown);
         }
         else
         {
             shown.AcceptedChars = inserted;
-            if (first) statistics?.PartiallyAccepted(model.Description.Name, shown.Suggestion.Length, inserted);
+            if (first) statistics?.PartiallyAccepted(model.Info.ModelName, shown.Suggestion.Length, inserted);
         }
     }
 
@@ -208,7 +209,7 @@ public sealed class InlineCompletionPipeline(IFimModel model, PipelineOptions op
 
         var shown = new ShownSuggestion(text, offset, suggestion);
         _shown[uri] = shown;
-        statistics?.Shown(model.Description.Name, suggestion.Length);
+        statistics?.Shown(model.Info.ModelName, suggestion.Length);
         return shown;
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using CodeLsp.Features;
 using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
+using CodeLsp.Inference.Engines;
 using CodeLsp.Protocol;
 using CodeLsp.Server.Hosting;
 using CodeLsp.Workspace.Context;
@@ -213,7 +214,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
         figures["burst: typing time (ms)"] = F(typingMs);
 
         // 4. Cold prompts side by side with raw LLamaSharp decoding the same tokens.
-        var host2 = ((LocalFimModel)assistant.Pipeline!.Model).Host;
+        var host2 = ((LocalEngine)assistant.Pipeline!.Model).Host;
         using (var raw = RawDecodeBaseline.Load(modelPath, threads, host2.Description.ContextSize))
         {
             var e2e = new List<double>();

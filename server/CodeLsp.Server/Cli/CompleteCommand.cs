@@ -5,6 +5,7 @@ using System.Text.Json;
 using CodeLsp.Features;
 using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
+using CodeLsp.Inference.Engines;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Documents;
 using Serilog;
@@ -76,7 +77,7 @@ internal static class CompleteCommand
             var settings = new AssistantSettings { MaxTokens = maxTokens };
             // One shot: wait for the context however long the first build on a cold compilation takes.
             var options = Assistant.PipelineOptionsFrom(settings) with { ContextWait = TimeSpan.FromSeconds(30) };
-            var pipeline = new InlineCompletionPipeline(new LocalFimModel(host), options, logger, workspace: workspace);
+            var pipeline = new InlineCompletionPipeline(new LocalEngine(host), options, logger, workspace: workspace);
             CompletionTrace? trace = null;
             pipeline.Completed += (_, t) => trace = t;
             var suggestions = await pipeline.CompleteAsync(new InlineCompletionQuery(document, offset, CompletionTrigger.Invoked), ct).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
+using CodeLsp.Inference.Engines;
 using CodeLsp.Workspace.Documents;
 using Serilog;
 
@@ -27,7 +28,7 @@ public sealed class InlineCompletionPipelineTests(TinyModelFixture model)
     [Fact]
     public async Task Real_model_generates_for_an_invoked_request()
     {
-        var pipeline = new InlineCompletionPipeline(new LocalFimModel(model.Host), Options(), Log.Logger);
+        var pipeline = new InlineCompletionPipeline(new LocalEngine(model.Host), Options(), Log.Logger);
         CompletionTrace? trace = null;
         pipeline.Completed += (_, t) => trace = t;
         var (_, state, caret) = Open(Source);
@@ -51,7 +52,7 @@ public sealed class InlineCompletionPipelineTests(TinyModelFixture model)
     [Fact]
     public async Task Newer_request_for_the_same_document_supersedes_the_older()
     {
-        var pipeline = new InlineCompletionPipeline(new LocalFimModel(model.Host), Options(debounceMs: 200), Log.Logger);
+        var pipeline = new InlineCompletionPipeline(new LocalEngine(model.Host), Options(debounceMs: 200), Log.Logger);
         var outcomes = new List<string>();
         pipeline.Completed += (_, t) => { lock (outcomes) outcomes.Add(t.Outcome); };
         var (store, state, caret) = Open(Source);
@@ -69,7 +70,7 @@ public sealed class InlineCompletionPipelineTests(TinyModelFixture model)
     [Fact]
     public async Task Cancelled_request_throws_and_the_model_keeps_serving()
     {
-        var pipeline = new InlineCompletionPipeline(new LocalFimModel(model.Host), Options(debounceMs: 500), Log.Logger);
+        var pipeline = new InlineCompletionPipeline(new LocalEngine(model.Host), Options(debounceMs: 500), Log.Logger);
         var (_, state, caret) = Open(Source);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
