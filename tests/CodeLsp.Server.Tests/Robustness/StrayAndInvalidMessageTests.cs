@@ -76,7 +76,7 @@ public sealed class StrayAndInvalidMessageTests
         await server.Client.SendFrameAsync("""{"jsonrpc":"2.0","id":0,"result":null}""");
 
         server.Assistant.Raise(new Features.ModelStatus.Loading("/m.gguf", 0));
-        var served = await server.Client.RequestAsync(Methods.Shutdown, (object?)null).WaitAsync(TimeSpan.FromSeconds(10));
+        var served = await server.Client.RequestAsync(Methods.Shutdown, null).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(JsonValueKind.Null, served.GetProperty("result").ValueKind);
         Assert.Contains(server.Log.Messages(LogEventLevel.Warning), m => m.Contains("Ignored a response to request 0", StringComparison.Ordinal));

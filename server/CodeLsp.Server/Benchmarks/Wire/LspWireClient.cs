@@ -47,15 +47,31 @@ internal sealed class LspWireClient : IAsyncDisposable
 
     public long NextId() => Interlocked.Increment(ref _nextId);
 
+    /// <summary>Waits for a notification from the server that satisfies <paramref name="match"/> (already received ones count).</summary>
+    public async Task<JsonElement> WaitForNotificationAsync(Func<JsonElement, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            foreach (var message in Notifications)
+            {
+                if (match(message)) return message;
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The server did not send the notification awaited");
+            if (_reading.IsCompleted) throw new IOException("The server's output ended");
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Sends a request with a fresh numeric id; the task completes with the whole response message.</summary>
     public Task<JsonElement> RequestAsync(string method, object? @params) =>
-        RequestAsync(NextId().ToString(CultureInfo.InvariantCulture), id => Message(method, @params, id));
+        RequestWithIdAsync(NextId().ToString(CultureInfo.InvariantCulture), id => Message(method, @params, id));
 
     /// <summary>
     /// Sends a request whose id's JSON text is <paramref name="idJson"/> (a number or a quoted string); <paramref name="body"/>
     /// builds the message text from that id, so it may be as odd as the caller likes.
     /// </summary>
-    public async Task<JsonElement> RequestAsync(string idJson, Func<string, string> body)
+    public async Task<JsonElement> RequestWithIdAsync(string idJson, Func<string, string> body)
     {
         var answered = Expect(idJson);
         await SendFrameAsync(body(idJson)).ConfigureAwait(false);
