@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CodeLsp.Server.Benchmarks;
+using CodeLsp.Server.Benchmarks.Privacy;
 
 namespace CodeLsp.Server.Cli;
 
@@ -18,6 +19,19 @@ internal static class RobustnessBenchCommands
         command.SetAction((parse, ct) => new ExitBenchmark(Console.Out).RunAsync(
             parse.GetValue(runs), parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null,
             parse.GetValue(workspace) is { } w ? Path.GetFullPath(w) : null, parse.GetValue(server) is { } s ? Path.GetFullPath(s) : null, ct));
+        return command;
+    }
+
+    public static Command CreatePrivacy()
+    {
+        var model = new Option<string?>("--model") { Description = "GGUF model to load (default: a generated tiny model)" };
+        var workspace = new Option<string?>("--workspace") { Description = "A folder whose projects to load (e.g. tests/fixtures/Warehouse)" };
+        var strace = new Option<bool>("--strace") { Description = "Also record every socket call with strace (default: when strace is installed)", DefaultValueFactory = _ => File.Exists("/usr/bin/strace") };
+        var cycles = new Option<int>("--cycles") { Description = "Edit + completion cycles", DefaultValueFactory = _ => 40 };
+        var command = new Command("privacy", "A full editing run while every socket of the process tree is watched; prints them and any problem") { model, workspace, strace, cycles };
+        command.SetAction((parse, ct) => new PrivacyBenchmark(Console.Out).RunAsync(
+            parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(workspace) is { } w ? Path.GetFullPath(w) : null,
+            parse.GetValue(strace), parse.GetValue(cycles), ct));
         return command;
     }
 }

@@ -19,7 +19,28 @@ internal sealed class ServerChild : IAsyncDisposable
         Client = new LspWireClient(process.StandardInput.BaseStream, process.StandardOutput.BaseStream);
     }
 
+    private bool _wrapped;
+
     public Process Process { get; }
+
+    /// <summary>What the child wrote to stderr (its console log), line by line.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Stderr { get; } = new();
+
+    /// <summary>The server's own process id: the child's, or the wrapper's first child.</summary>
+    public int ServerPid
+    {
+        get
+        {
+            if (!_wrapped) return Process.Id;
+            for (var attempt = 0; attempt < 500; attempt++)
+            {
+                var tree = Privacy.SocketAudit.ProcessTree(Process.Id);
+                if (tree.Count > 1) return tree[1];
+                Thread.Sleep(10);
+            }
+            throw new InvalidOperationException("The wrapped server process did not start");
+        }
+    }
     public LspWireClient Client { get; }
 
     /// <summary>The child's XDG_STATE_HOME (logs, statistics); a fresh temporary folder unless given.</summary>
@@ -27,7 +48,16 @@ internal sealed class ServerChild : IAsyncDisposable
 
     public string LogFile => Path.Combine(StateFolder, "serve.log");
 
-    public static ServerChild Start(string? server = null, string? stateFolder = null, string logLevel = "information", IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>dotnet codelsp.dll serve</c> (this build's, or <paramref name="server"/>). <paramref name="wrapper"/> runs it
+    /// under another program (e.g. strace); then <see cref="ServerPid"/> is the wrapper's child.
+    /// </summary>
+    public static ServerChild Start(
+        string? server = null,
+        string? stateFolder = null,
+        string logLevel = "information",
+        IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? wrapper = null)
     {
         var ownsStateFolder = stateFolder is null;
         stateFolder ??= Directory.CreateTempSubdirectory("codelsp-child-").FullName;
@@ -39,16 +69,12 @@ internal sealed class ServerChild : IAsyncDisposable
             UseShellExecute = false,
         };
         var self = Environment.ProcessPath ?? "dotnet";
-        var dll = server ?? typeof(ServerChild).Assembly.Location;
-        if (server is not null || Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.FileName = server is not null ? "dotnet" : self;
-            start.ArgumentList.Add(dll);
-        }
-        else
-        {
-            start.FileName = self;
-        }
+        var apphost = server is null && Path.GetFileNameWithoutExtension(self) == "codelsp";
+        var command = new List<string>(wrapper ?? []);
+        command.Add(apphost ? self : Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet");
+        if (!apphost) command.Add(server ?? typeof(ServerChild).Assembly.Location);
+        start.FileName = command[0];
+        foreach (var argument in command.Skip(1)) start.ArgumentList.Add(argument);
         foreach (var argument in new[] { "serve", "--log-level", logLevel, "--log-file", Path.Combine(stateFolder, "serve.log") })
         {
             start.ArgumentList.Add(argument);
@@ -60,9 +86,13 @@ internal sealed class ServerChild : IAsyncDisposable
             start.Environment[name] = value;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}");
-        process.ErrorDataReceived += (_, _) => { };
+        var child = new ServerChild(process, stateFolder, ownsStateFolder) { _wrapped = wrapper is { Count: > 0 } };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) child.Stderr.Enqueue(e.Data);
+        };
         process.BeginErrorReadLine();
-        return new ServerChild(process, stateFolder, ownsStateFolder);
+        return child;
     }
 
     /// <summary>initialize (with progress support, the folder and the settings given) and initialized.</summary>
@@ -107,7 +137,7 @@ internal sealed class ServerChild : IAsyncDisposable
         try
         {
             double peak = 0, current = 0;
-            foreach (var line in File.ReadLines($"/proc/{Process.Id}/status"))
+            foreach (var line in File.ReadLines($"/proc/{ServerPid}/status"))
             {
                 if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = Kib(line) / 1024.0;
                 if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) current = Kib(line) / 1024.0;
