@@ -15,6 +15,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateCompileCheck());
         command.Subcommands.Add(RobustnessBenchCommands.CreateExit());
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
         return command;
     }
 
