@@ -16,6 +16,7 @@ internal static class BenchCommand
         command.Subcommands.Add(RobustnessBenchCommands.CreateExit());
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateLoad());
         return command;
     }
 
