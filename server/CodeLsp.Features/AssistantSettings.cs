@@ -19,4 +19,6 @@ public sealed record AssistantSettings
     public bool CompileCheck { get; init; } = true;
     /// <summary>Suggest while typing; when false only explicit requests are answered.</summary>
     public bool Automatic { get; init; } = true;
+    /// <summary>Unload the model after this many minutes without completion requests or edits (fractions allowed); the next request reloads it. 0: never.</summary>
+    public double UnloadAfterIdleMinutes { get; init; }
 }

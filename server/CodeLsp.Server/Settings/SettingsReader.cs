@@ -108,6 +108,13 @@ internal static class SettingsReader
                 case "timeLimitMs":
                     if (ReadInt(value, 50, 600_000, Where(), warnings) is { } timeLimit) settings = settings with { TimeLimitMs = timeLimit };
                     break;
+                case "unloadAfterIdleMinutes":
+                    if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var minutes) && minutes is >= 0 and <= 10_080)
+                    {
+                        settings = settings with { UnloadAfterIdleMinutes = minutes };
+                    }
+                    else warnings.Add($"{Where()} must be a number of minutes from 0 (never) to 10080, got {value.GetRawText()}; ignored.");
+                    break;
                 case "logLevel":
                     if (value.ValueKind == JsonValueKind.String && ServerLogging.TryParseLevel(value.GetString()!, out var level)) logLevel = level;
                     else warnings.Add($"{Where()} must be one of {ServerLogging.LevelNames}; ignored.");
