@@ -17,6 +17,7 @@ internal static class BenchCommand
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
         command.Subcommands.Add(RobustnessBenchCommands.CreateLoad());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateIdle());
         return command;
     }
 
