@@ -18,6 +18,7 @@ internal static class BenchCommand
         command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
         command.Subcommands.Add(RobustnessBenchCommands.CreateLoad());
         command.Subcommands.Add(RobustnessBenchCommands.CreateIdle());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateOddFiles());
         return command;
     }
 

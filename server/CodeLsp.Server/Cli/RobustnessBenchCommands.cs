@@ -3,6 +3,7 @@ using CodeLsp.Server.Benchmarks;
 using CodeLsp.Server.Benchmarks.Fuzz;
 using CodeLsp.Server.Benchmarks.Idle;
 using CodeLsp.Server.Benchmarks.Load;
+using CodeLsp.Server.Benchmarks.OddFiles;
 using CodeLsp.Server.Benchmarks.Privacy;
 
 namespace CodeLsp.Server.Cli;
@@ -73,6 +74,15 @@ internal static class RobustnessBenchCommands
         command.SetAction((parse, ct) => new IdleBenchmark(Console.Out).RunAsync(
             parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(workspace) is { } w ? Path.GetFullPath(w) : null,
             TimeSpan.FromSeconds(parse.GetValue(quiet)), TimeSpan.FromSeconds(parse.GetValue(window)), parse.GetValue(unload), ct));
+        return command;
+    }
+
+    public static Command CreateOddFiles()
+    {
+        var model = new Option<string?>("--model") { Description = "GGUF model (default: a generated tiny model)" };
+        var probes = new Option<int>("--probes") { Description = "Probe completions measured alone first", DefaultValueFactory = _ => 10 };
+        var command = new Command("odd-files", "10 MB, a 100,000-character line, binary, invalid UTF-8, \\r-only line ends: answers, log lines, and a concurrent request's latency") { model, probes };
+        command.SetAction((parse, ct) => new OddFilesBenchmark(Console.Out).RunAsync(parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(probes), ct));
         return command;
     }
 }
