@@ -1,6 +1,7 @@
 using CodeLsp.Features.Completion;
 using CodeLsp.Inference;
 using CodeLsp.Inference.Engines;
+using CodeLsp.Inference.Engines.Remote;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Documents;
 using Serilog;
@@ -22,6 +23,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private readonly object _gate = new();
     private AssistantSettings _settings = new();
     private ModelLoadOptions? _loadOptions;
+    private RemoteEngineOptions? _remote;
     private CancellationTokenSource? _loading;
     private InlineCompletionPipeline? _pipeline;
     private ModelStatus _status = new ModelStatus.NotConfigured();
@@ -43,6 +45,10 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         {
             if (_disposed) return;
             _settings = settings;
+            if (settings.Engine != EngineKinds.Local || _remote is not null)
+            {
+                if (ApplyEngine(settings)) return;
+            }
             var path = ExpandPath(settings.ModelPath);
             if (path is null)
             {
@@ -65,6 +71,75 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             var token = _loading.Token;
             SetStatus(new ModelStatus.Loading(path, 0));
             _ = Task.Run(() => LoadAsync(load, token), token);
+        }
+    }
+
+    /// <summary>
+    /// Applies the <c>engine</c> settings (under <see cref="_gate"/>): a remote engine replaces the pipeline's engine at
+    /// once (no restart, no socket until then) and is probed in the background; true when that handled the settings.
+    /// Leaving a remote engine for <c>local</c> drops it and returns false, so the model path is applied as usual.
+    /// </summary>
+    private bool ApplyEngine(AssistantSettings settings)
+    {
+        var (remote, problem) = RemoteEngineSettings.From(settings);
+        if (remote is null && problem is null)
+        {
+            _remote = null;
+            SwapPipeline(null);
+            return false;
+        }
+        _loading?.Cancel();
+        _loadOptions = null;
+        if (problem is not null)
+        {
+            _remote = null;
+            SwapPipeline(null);
+            logger.Error("Engine settings: {Problem}", problem);
+            SetStatus(new ModelStatus.Failed(settings.EngineUrl ?? settings.Engine, problem));
+            return true;
+        }
+        if (remote == _remote && _pipeline is { } current)
+        {
+            SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+            return true;
+        }
+        _remote = remote;
+        var engine = RemoteEngines.Create(remote!, logger);
+        engine.Notice += message => Notice?.Invoke(message);
+        SwapPipeline(new InlineCompletionPipeline(engine, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+        _loading = new CancellationTokenSource();
+        var token = _loading.Token;
+        SetStatus(new ModelStatus.Loading(remote!.BaseUrl.ToString(), 0));
+        _ = Task.Run(() => ConnectAsync(engine, token), token);
+        return true;
+    }
+
+    /// <summary>Asks the remote engine what it serves, so a wrong URL, key or model shows now rather than at the first keystroke.</summary>
+    private async Task ConnectAsync(RemoteEngine engine, CancellationToken token)
+    {
+        var url = engine.Options.BaseUrl.ToString();
+        try
+        {
+            var probe = await engine.ConnectAsync(token).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (token.IsCancellationRequested || _disposed) return;
+                logger.Information("Engine {Kind} at {Url}: model {Model}, answered in {Ms:F0} ms", engine.Options.Kind, url, probe.ModelName, probe.Latency.TotalMilliseconds);
+                SetStatus(new ModelStatus.Ready(url, probe.ModelName, probe.Latency) { Engine = engine.Options.Kind });
+            }
+            if (probe.Warning is { } warning) Notice?.Invoke(warning);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (EngineRequestException ex)
+        {
+            logger.Error("Engine {Kind} at {Url}: {Message}", engine.Options.Kind, url, ex.Message);
+            lock (_gate)
+            {
+                // The pipeline stays: once the server answers, completions work and the status recovers.
+                if (!token.IsCancellationRequested && !_disposed) SetStatus(new ModelStatus.Failed(url, ex.Message));
+            }
         }
     }
 
@@ -206,7 +281,15 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     private void SwapPipeline(InlineCompletionPipeline? next)
     {
-        if (next is not null) next.Completed += (uri, trace) => CompletionTraced?.Invoke(uri, trace);
+        if (next is not null) next.Completed += (uri, trace) =>
+        {
+            // A remote engine that failed its probe (down, loading) and now answers: say it is ready.
+            if (trace.Model is not null && Status is ModelStatus.Failed && next.Model is RemoteEngine remote && ReferenceEquals(Pipeline, next))
+            {
+                SetStatus(new ModelStatus.Ready(remote.Options.BaseUrl.ToString(), remote.Info.ModelName, trace.Total) { Engine = remote.Options.Kind });
+            }
+            CompletionTraced?.Invoke(uri, trace);
+        };
         var old = Interlocked.Exchange(ref _pipeline, next);
         if (old is not null && old.Model != next?.Model)
         {

@@ -8,7 +8,12 @@ public abstract record ModelStatus
 {
     public sealed record NotConfigured : ModelStatus;
     public sealed record Loading(string Path, float Progress) : ModelStatus;
-    public sealed record Ready(string Path, string ModelName, TimeSpan LoadTime) : ModelStatus;
+    /// <summary>For a remote engine, <see cref="Path"/> is its URL and <see cref="LoadTime"/> the probe's round trip.</summary>
+    public sealed record Ready(string Path, string ModelName, TimeSpan LoadTime) : ModelStatus
+    {
+        /// <summary>Which engine kind answers (the <c>engine</c> setting).</summary>
+        public string Engine { get; init; } = Inference.Engines.EngineKinds.Local;
+    }
     /// <summary>Message says what is wrong with the file, in words a user can act on.</summary>
     public sealed record Failed(string Path, string Message) : ModelStatus;
 }
