@@ -42,7 +42,7 @@ internal static class EngineErrors
 
     public static EngineRequestException Timeout(RemoteEngineOptions options, string path, TimeSpan limit) =>
         new(EngineProblem.Timeout,
-            $"The {options.Kind} engine at {options.BaseUrl} did not answer /{path} within {limit.TotalMilliseconds:0} ms.");
+            $"The {options.Kind} engine at {options.BaseUrl} did not answer{(path.Length == 0 ? "" : " /" + path)} within {limit.TotalMilliseconds:0} ms.");
 
     /// <summary>An error the server sent inside a stream that had started (a <c>data: {"error":…}</c> chunk, an <c>error:</c> field, an NDJSON error line).</summary>
     public static EngineRequestException InStream(RemoteEngineOptions options, string path, string payload) =>

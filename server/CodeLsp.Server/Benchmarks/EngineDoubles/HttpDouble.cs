@@ -128,7 +128,7 @@ internal sealed class HttpDouble : IAsyncDisposable
                     bool completed;
                     try
                     {
-                        completed = await AnswerAsync(stream, reader, _reply(request)).ConfigureAwait(false);
+                        completed = await AnswerAsync(stream, reader, ReplyTo(request)).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -145,6 +145,19 @@ internal sealed class HttpDouble : IAsyncDisposable
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
             {
             }
+        }
+    }
+
+    /// <summary>The scripted reply; a double that throws answers 500 with the exception, so a test shows the double's own bug.</summary>
+    private Reply ReplyTo(RecordedRequest request)
+    {
+        try
+        {
+            return _reply(request);
+        }
+        catch (Exception ex)
+        {
+            return new BodyReply(500, JsonSerializer.Serialize(new { error = new { message = "double failed: " + ex, type = "double_error", code = 500 } }));
         }
     }
 

@@ -59,7 +59,7 @@ internal sealed class VllmDouble : IAsyncDisposable
                     ["data"] = new JsonArray(new JsonObject { ["id"] = ServedModelName, ["object"] = "model", ["created"] = 1, ["owned_by"] = "vllm", ["root"] = ServedModelName, ["max_model_len"] = 32768 }),
                 });
             case ("POST", "/v1/completions" or "/v1/chat/completions"):
-                if (OldVersion && body.ValueKind == JsonValueKind.Object && body.EnumerateObject().FirstOrDefault(p => !KnownCompletionKeys.Contains(p.Name)) is { Name: { } unknown })
+                if (OldVersion && body.ValueKind == JsonValueKind.Object && body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !KnownCompletionKeys.Contains(n)) is { } unknown)
                 {
                     return Error(400, $"[{{'type': 'extra_forbidden', 'loc': ('body', '{unknown}'), 'msg': 'Extra inputs are not permitted'}}]", "BadRequestError");
                 }
