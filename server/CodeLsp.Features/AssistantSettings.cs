@@ -19,4 +19,8 @@ public sealed record AssistantSettings
     public bool CompileCheck { get; init; } = true;
     /// <summary>Suggest while typing; when false only explicit requests are answered.</summary>
     public bool Automatic { get; init; } = true;
+    /// <summary>Target framework to load multi-targeted projects for (e.g. "net8.0"); null: the newest each project has.</summary>
+    public string? TargetFramework { get; init; }
+    /// <summary>Load every target framework of multi-targeted projects (more memory; read when the workspace loads).</summary>
+    public bool LoadAllTargetFrameworks { get; init; }
 }
