@@ -183,7 +183,9 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                     logger.Debug("Workspace: {Message}", p.Message);
                     WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, p.Message, Done: false));
                 });
-                await _workspace.LoadAsync(folder, trusted, progress, token).ConfigureAwait(false);
+                var settings = _settings;
+                var loadOptions = new WorkspaceLoadOptions { TargetFramework = settings.TargetFramework, AllTargetFrameworks = settings.LoadAllTargetFrameworks };
+                await _workspace.LoadAsync(folder, trusted, progress, token, loadOptions).ConfigureAwait(false);
                 var state = _workspace.State;
                 logger.Information("Workspace {Folder}: {Status} ({Mode}), {Projects} project(s), {Documents} document(s) in {Ms:F0} ms",
                     folder, state.Status, state.Mode, state.ProjectCount, state.DocumentCount, state.Elapsed.TotalMilliseconds);

@@ -37,4 +37,9 @@ public sealed record AssistantSettings
 
     /// <summary>The key itself, read from <see cref="EngineApiKeyEnv"/>; its ToString never shows it.</summary>
     public Inference.Engines.Remote.EngineApiKey? EngineApiKey { get; init; }
+
+    /// <summary>Target framework to load multi-targeted projects for (e.g. "net8.0"); null: the newest each project has.</summary>
+    public string? TargetFramework { get; init; }
+    /// <summary>Load every target framework of multi-targeted projects (more memory; read when the workspace loads).</summary>
+    public bool LoadAllTargetFrameworks { get; init; }
 }
