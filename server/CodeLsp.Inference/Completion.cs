@@ -9,6 +9,12 @@ public sealed record FimPrompt(string Prefix, string Suffix)
     public string? Context { get; init; }
 
     public FimLayout Layout { get; init; } = FimLayout.PrefixSuffixMiddle;
+
+    /// <summary>
+    /// What the compiler allows as the suggestion's first identifier (after <c>receiver.</c>, <c>new </c>, where a type
+    /// is expected); null: no constraint. The in-process engine enforces it while decoding; remote engines ignore it.
+    /// </summary>
+    public Constraints.IdentifierConstraint? FirstIdentifier { get; init; }
 }
 
 /// <summary>Order of the fill-in-the-middle parts in the prompt.</summary>
@@ -49,7 +55,11 @@ public sealed record FimCompletion(
     int ReusedPromptTokens,
     TimeSpan PromptTime,
     int GeneratedTokens,
-    TimeSpan GenerationTime);
+    TimeSpan GenerationTime)
+{
+    /// <summary>What <see cref="FimPrompt.FirstIdentifier"/> did while decoding; null when the engine did not apply one.</summary>
+    public Constraints.ConstraintReport? Constraint { get; init; }
+}
 
 public enum StopReason
 {

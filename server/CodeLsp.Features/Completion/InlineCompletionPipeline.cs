@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CodeLsp.Inference;
+using CodeLsp.Inference.Constraints;
 using CodeLsp.Inference.Engines;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Context;
@@ -29,6 +30,8 @@ public sealed record PipelineOptions
     /// </summary>
     public TimeSpan ContextWait { get; init; } = TimeSpan.FromMilliseconds(40);
     public bool CompileCheck { get; init; } = true;
+    /// <summary>Constrain the first identifier after <c>receiver.</c>, <c>new </c> and where a type is expected to what the compiler allows (<see cref="IdentifierConstraintSource"/>).</summary>
+    public bool ConstrainedDecoding { get; init; } = true;
     public TriggerOptions Trigger { get; init; } = new();
 }
 
@@ -65,6 +68,7 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
     private readonly ConcurrentDictionary<Uri, Prefetch> _prefetch = new();
     private readonly ConcurrentDictionary<Uri, SyntaxTree> _trees = new();
     private readonly TriggerPolicy _trigger = new(options.Trigger);
+    private readonly IdentifierConstraintSource _constraints = new(options.ContextWait, logger);
     private long _ids;
 
     public IInferenceEngine Model => model;
@@ -175,6 +179,7 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         _contexts.TryRemove(uri, out _);
         _prefetch.TryRemove(uri, out _);
         _trees.TryRemove(uri, out _);
+        _constraints.Forget(uri);
     }
 
     private async Task<ShownSuggestion?> GenerateAsync(Uri uri, SourceText text, int offset, Stopwatch stopwatch, CancellationToken token)
@@ -184,8 +189,12 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         var multiLine = CompletionShape.IsMultiLine(tree, offset);
         var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
         var document = workspace?.GetDocument(uri, text);
+        // Both wait at most ContextWait, side by side.
+        var constraint = document is not null && options.ConstrainedDecoding
+            ? _constraints.ForAsync(uri, tree, text, offset, document, token)
+            : Task.FromResult<IdentifierConstraint?>(null);
         var context = document is null ? null : await ContextAsync(uri, document, text, offset, prefix.Length, suffix.Length, token).ConfigureAwait(false);
-        var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout, Context = context };
+        var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout, Context = context, FirstIdentifier = await constraint.ConfigureAwait(false) };
         var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit);
         logger.Debug("FIM prompt for {Uri}: prefix {Prefix} suffix {Suffix}", uri, prefix, suffix);
 
