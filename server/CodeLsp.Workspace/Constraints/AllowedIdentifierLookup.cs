@@ -130,7 +130,14 @@ public static class AllowedIdentifierLookup
             type = nullable.TypeArguments[0];
         }
 
-        return (InstanceMembers(model, position, type), $"members of {type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}");
+        var instance = InstanceMembers(model, position, type);
+        if (receiver is IdentifierNameSyntax name && ValueType(symbol) is INamedTypeSymbol valueType && valueType.Name == name.Identifier.ValueText)
+        {
+            // `Color Color` seen from the value's side.
+            return (instance.Concat(Named(model.LookupStaticMembers(position, valueType))), $"instance and static members of {valueType.Name}");
+        }
+
+        return (instance, $"members of {type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}");
     }
 
     /// <summary>Instance members and the extension methods in scope that apply to <paramref name="type"/>, as the binder sees them.</summary>
@@ -163,7 +170,7 @@ public static class AllowedIdentifierLookup
     private static IEnumerable<string> Named(IEnumerable<ISymbol> symbols) =>
         symbols.Where(s => s.CanBeReferencedByName || s is IAliasSymbol).Select(s => s.Name).Where(n => n.Length > 0);
 
-    private static ITypeSymbol? ValueType(ISymbol symbol) => symbol switch
+    private static ITypeSymbol? ValueType(ISymbol? symbol) => symbol switch
     {
         ILocalSymbol local => local.Type,
         IParameterSymbol parameter => parameter.Type,
