@@ -201,7 +201,9 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         var generated = await model.CompleteAsync(prompt, limits, token).ConfigureAwait(false);
         _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
         var site = CompletionSiteReader.Read(text, offset, multiLine);
-        var suggestion = SuggestionPostprocessor.Clean(generated.Text, site);
+        // A name cut by the token or time limit is part of a name, which is no member: nothing worth showing.
+        var cutInsideName = generated.Constraint is { Unfinished: true };
+        var suggestion = cutInsideName ? null : SuggestionPostprocessor.Clean(generated.Text, site);
         CompileVerdict? verdict = null;
         if (suggestion is not null && document is not null && options.CompileCheck && HasRealProject(document))
         {
@@ -212,7 +214,7 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
                 suggestion = null;
             }
         }
-        var outcome = verdict is { Introduces: true } ? "dropped by compile check" : suggestion is null ? "empty after cleaning" : "model";
+        var outcome = verdict is { Introduces: true } ? "dropped by compile check" : cutInsideName ? "cut inside a name" : suggestion is null ? "empty after cleaning" : "model";
         Report(uri, new CompletionTrace(outcome, multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt, CompileCheck = verdict });
         if (suggestion is null) return null;
 

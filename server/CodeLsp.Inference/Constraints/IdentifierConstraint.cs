@@ -27,4 +27,5 @@ public sealed record IdentifierConstraint(IReadOnlyList<string> Names)
 /// <param name="Overridden">Steps where the model's own greedy choice was not allowed and the best allowed token was taken instead.</param>
 /// <param name="Time">Time spent in the constraint (trie set-up, checks and masked choices), not in the model.</param>
 /// <param name="SetupTime">Part of <paramref name="Time"/> spent building the names' trie.</param>
-public sealed record ConstraintReport(int Steps, int Overridden, TimeSpan Time, TimeSpan SetupTime);
+/// <param name="Unfinished">Generation ended (token or time limit) inside a name: the text ends with part of one, which is no member.</param>
+public sealed record ConstraintReport(int Steps, int Overridden, TimeSpan Time, TimeSpan SetupTime, bool Unfinished);

@@ -39,7 +39,8 @@ public sealed class IdentifierMask
     /// <summary>Whether generation may end here: nothing generated yet, or a whole name generated.</summary>
     public bool CanStop => _node >= 0 && (_atStart || _names.IsTerminal(_node));
 
-    public ConstraintReport Report => new(_steps, _overridden, Stopwatch.GetElapsedTime(0, _ticks), Stopwatch.GetElapsedTime(0, _setupTicks));
+    public ConstraintReport Report => new(_steps, _overridden, Stopwatch.GetElapsedTime(0, _ticks), Stopwatch.GetElapsedTime(0, _setupTicks),
+        Unfinished: IsActive && !_atStart && !_names.IsTerminal(_node));
 
     /// <summary>Whether the constraint allows <paramref name="token"/> next (a token with no bytes is never allowed while active).</summary>
     public bool Allows(int token)

@@ -79,7 +79,7 @@ public sealed class IdentifierMaskTests
         var logits = Logits(("Add", 5f), ("x", 1f));
 
         Assert.Equal(Id("Add"), mask.Choose(logits, Id("Add"), greedyStops: false));
-        Assert.Equal(new ConstraintReport(1, 0, mask.Report.Time, mask.Report.SetupTime), mask.Report);
+        Assert.Equal(new ConstraintReport(1, 0, mask.Report.Time, mask.Report.SetupTime, Unfinished: false), mask.Report);
     }
 
     [Fact]
@@ -132,6 +132,16 @@ public sealed class IdentifierMaskTests
                 mask.Accept(chosen);
             }
         }
+    }
+
+    [Theory]
+    [InlineData("", false)] // nothing generated
+    [InlineData("To", true)] // part of a name
+    [InlineData("Total", false)] // a whole name
+    [InlineData("Total|(", false)] // left it
+    public void A_text_that_ends_inside_a_name_is_reported_unfinished(string history, bool unfinished)
+    {
+        Assert.Equal(unfinished, Mask("Total,TotalPrice", "", history.Length == 0 ? [] : history.Split('|')).Report.Unfinished);
     }
 
     [Fact]
