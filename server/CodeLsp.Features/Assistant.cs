@@ -322,6 +322,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     {
         ContextTokens = settings.ContextTokens,
         CompileCheck = settings.CompileCheck,
+        ConstrainedDecoding = settings.ConstrainedDecoding,
         Trigger = new TriggerOptions { Automatic = settings.Automatic },
         MaxTokens = settings.MaxTokens,
         MaxTokensSingleLine = Math.Min(settings.MaxTokens, 32),

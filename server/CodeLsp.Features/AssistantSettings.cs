@@ -17,6 +17,8 @@ public sealed record AssistantSettings
     public int ContextTokens { get; init; } = 512;
     /// <summary>Drop suggestions that the compiler says introduce errors (unknown members, wrong arguments …).</summary>
     public bool CompileCheck { get; init; } = true;
+    /// <summary>Limit a suggestion's first identifier after <c>receiver.</c>, <c>new </c> or where a type is expected to what the compiler allows there.</summary>
+    public bool ConstrainedDecoding { get; init; } = true;
     /// <summary>Suggest while typing; when false only explicit requests are answered.</summary>
     public bool Automatic { get; init; } = true;
 

@@ -123,6 +123,9 @@ internal static class SettingsReader
                 case "compileCheck":
                     if (ReadBool(value, Where(), warnings) is { } compileCheck) settings = settings with { CompileCheck = compileCheck };
                     break;
+                case "constrainedDecoding":
+                    if (ReadBool(value, Where(), warnings) is { } constrained) settings = settings with { ConstrainedDecoding = constrained };
+                    break;
                 case "automatic":
                     if (ReadBool(value, Where(), warnings) is { } automatic) settings = settings with { Automatic = automatic };
                     break;
