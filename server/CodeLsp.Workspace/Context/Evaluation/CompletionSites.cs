@@ -66,18 +66,30 @@ public static class CompletionSiteSampler
     }
 
     /// <summary>
-    /// A seeded sample of <paramref name="count"/> sites: half after a '.', half at identifier starts; each half
-    /// drawn uniformly (Fisher-Yates with <paramref name="seed"/>), returned in document order.
+    /// A seeded sample of <paramref name="count"/> sites: half after a '.', a quarter at statement starts, a quarter
+    /// at other identifier starts (a kind short of sites leaves its share to the others); each drawn uniformly
+    /// (Fisher-Yates with <paramref name="seed"/>), returned in document order.
     /// </summary>
     public static IReadOnlyList<CompletionSite> Sample(IReadOnlyList<CompletionSite> sites, int count, int seed)
     {
         var random = new Random(seed);
-        var afterDot = sites.Where(s => s.Kind == CompletionSiteKinds.AfterDot).ToList();
-        var identifiers = sites.Where(s => s.Kind != CompletionSiteKinds.AfterDot).ToList();
-        var dotCount = Math.Min(afterDot.Count, count / 2);
-        var identifierCount = Math.Min(identifiers.Count, count - dotCount);
-        dotCount = Math.Min(afterDot.Count, count - identifierCount);
-        return Draw(afterDot, dotCount, random).Concat(Draw(identifiers, identifierCount, random))
+        var pools = new[] { CompletionSiteKinds.AfterDot, CompletionSiteKinds.StatementStart, CompletionSiteKinds.Identifier }
+            .Select(kind => sites.Where(s => s.Kind == kind).ToList()).ToArray();
+        var shares = new[] { count / 2, count / 4, count - count / 2 - count / 4 };
+        var taken = shares.Select((share, i) => Math.Min(share, pools[i].Count)).ToArray();
+        for (var left = count - taken.Sum(); left > 0;)
+        {
+            var grew = false;
+            for (var i = 0; i < pools.Length && left > 0; i++)
+            {
+                if (taken[i] >= pools[i].Count) continue;
+                taken[i]++;
+                left--;
+                grew = true;
+            }
+            if (!grew) break;
+        }
+        return pools.SelectMany((pool, i) => Draw(pool, taken[i], random))
             .OrderBy(s => s.Path, StringComparer.Ordinal).ThenBy(s => s.Offset).ToList();
     }
 
