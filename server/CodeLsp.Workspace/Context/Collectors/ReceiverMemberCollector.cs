@@ -1,0 +1,130 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using static CodeLsp.Workspace.Context.ContextItemList;
+using static CodeLsp.Workspace.Context.ContextLimits;
+
+namespace CodeLsp.Workspace.Context.Collectors;
+
+/// <summary>After <c>expr.</c>: the members of the receiver's type (and of a namespace or type name), ranked.</summary>
+internal static class ReceiverMemberCollector
+{
+
+    /// <returns>Whether the caret is after a member access dot.</returns>
+    public static bool AddReceiverMembers(ContextSite site, ContextItemList items)
+    {
+        var token = site.LeftToken;
+        var typedPrefix = "";
+        if (token.IsKind(SyntaxKind.IdentifierToken) && token.Span.End == site.Offset)
+        {
+            typedPrefix = token.ValueText;
+            token = token.GetPreviousToken();
+        }
+        if (!token.IsKind(SyntaxKind.DotToken) && !token.IsKind(SyntaxKind.MinusGreaterThanToken)) return false;
+        var receiver = token.Parent switch
+        {
+            MemberAccessExpressionSyntax access => access.Expression,
+            QualifiedNameSyntax qualified => qualified.Left,
+            MemberBindingExpressionSyntax binding => binding.FirstAncestorOrSelf<ConditionalAccessExpressionSyntax>()?.Expression,
+            _ => null,
+        };
+        if (receiver is null) return false;
+        var model = site.Model;
+        var ct = site.CancellationToken;
+        var receiverSymbol = model.GetSymbolInfo(receiver, ct).Symbol;
+        ITypeSymbol? speculativeType = null;
+        if (receiverSymbol is null && receiver is NameSyntax && receiver.Parent is QualifiedNameSyntax)
+        {
+            // `order.` followed by `var x = 1;` parses as the declaration `order.var x = 1;`: the receiver sits in a
+            // type position where it cannot bind. Bind its text as an expression at the same place instead.
+            var asExpression = SyntaxFactory.ParseExpression(receiver.ToString());
+            receiverSymbol = model.GetSpeculativeSymbolInfo(receiver.SpanStart, asExpression, SpeculativeBindingOption.BindAsExpression).Symbol;
+            speculativeType = model.GetSpeculativeTypeInfo(receiver.SpanStart, asExpression, SpeculativeBindingOption.BindAsExpression).Type;
+        }
+        ITypeSymbol? type;
+        bool isStatic;
+        if (receiverSymbol is INamespaceSymbol ns)
+        {
+            foreach (var member in ns.GetTypeMembers().Take(MaxReceiverMembers))
+            {
+                if (!model.IsAccessible(site.Offset, member)) continue;
+                items.AddMember(site, ContextItemKinds.ReceiverMember, member, (IsFromSource(member) ? ContextScores.ReceiverMemberSource : ContextScores.ReceiverMemberMetadata) + PrefixScore(member.Name, typedPrefix),
+                    $"a type in namespace {ns.ToDisplayString()}, after '{receiver}.'");
+            }
+            return true;
+        }
+        if (receiverSymbol is INamedTypeSymbol named && receiver is not InvocationExpressionSyntax && (speculativeType is null || IsTypeName(receiver, model, ct)))
+        {
+            type = named;
+            isStatic = true;
+        }
+        else
+        {
+            type = speculativeType ?? model.GetTypeInfo(receiver, ct).Type;
+            isStatic = false;
+        }
+        if (type is null or IErrorTypeSymbol) return true;
+
+        var typeName = type.ToDisplayString(SymbolSignatures.TypeFormat);
+        var ranked = new List<(ISymbol Member, double Score, string Why)>();
+        foreach (var (member, inherited) in MemberLookup.Members(type))
+        {
+            if (member is INamedTypeSymbol ? !isStatic : member.IsStatic != isStatic) continue;
+            if (!model.IsAccessible(site.Offset, member)) continue;
+            var fromSource = IsFromSource(member);
+            var score = inherited
+                ? (fromSource ? ContextScores.ReceiverInheritedSource : ContextScores.ReceiverInheritedMetadata)
+                : (fromSource ? ContextScores.ReceiverMemberSource : ContextScores.ReceiverMemberMetadata);
+            var why = inherited
+                ? $"member of {typeName} inherited from {member.ContainingType?.ToDisplayString(SymbolSignatures.TypeFormat)}, after '{receiver}.'"
+                : $"member of {typeName}, the type of '{receiver}'";
+            ranked.Add((member, score + PrefixScore(member.Name, typedPrefix), why));
+        }
+        if (!isStatic)
+        {
+            foreach (var (reduced, fromSource) in MemberLookup.ExtensionMethods(model, site.LookupPosition, type))
+            {
+                ranked.Add((reduced, (fromSource ? ContextScores.ReceiverExtensionSource : ContextScores.ReceiverExtensionMetadata) + PrefixScore(reduced.Name, typedPrefix),
+                    $"extension method in scope for {typeName}, after '{receiver}.'"));
+            }
+        }
+        var chained = 0;
+        foreach (var (member, score, why) in ranked.OrderByDescending(r => r.Score).Take(MaxReceiverMembers))
+        {
+            items.AddMember(site, ContextItemKinds.ReceiverMember, member, score, why);
+            // One step further: `services.Customers.` is often what comes next, so the members of the receiver's
+            // source-declared properties and fields come along, below the receiver's own.
+            if (chained < MaxChainedTypes && member is IPropertySymbol or IFieldSymbol && IsFromSource(member) &&
+                (member is IPropertySymbol p ? p.Type : ((IFieldSymbol)member).Type) is INamedTypeSymbol { TypeKind: not TypeKind.Enum } memberType &&
+                IsFromSource(memberType) && !SymbolEqualityComparer.Default.Equals(memberType, type))
+            {
+                chained++;
+                var index = 0;
+                foreach (var (next, _) in MemberLookup.Members(memberType))
+                {
+                    if (next.IsStatic || next is INamedTypeSymbol || !model.IsAccessible(site.Offset, next)) continue;
+                    items.AddMember(site, ContextItemKinds.ReceiverMember, next, ContextScores.ChainedMember - 0.002 * index,
+                        $"member of {memberType.Name}, the type of {receiver}.{member.Name}");
+                    if (++index == MaxMembersPerType) break;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static bool IsTypeName(ExpressionSyntax receiver, SemanticModel model, CancellationToken ct)
+    {
+        // `Color.Red` where Color is both a property and a type: the binder knows which one it meant.
+        var info = model.GetTypeInfo(receiver, ct);
+        return info.Type is null || model.GetSymbolInfo(receiver, ct).Symbol is INamedTypeSymbol;
+    }
+
+    private static double PrefixScore(string name, string typedPrefix)
+    {
+        if (typedPrefix.Length == 0) return 0;
+        if (name.StartsWith(typedPrefix, StringComparison.Ordinal)) return ContextScores.TypedPrefixBonus;
+        if (name.StartsWith(typedPrefix, StringComparison.OrdinalIgnoreCase)) return ContextScores.TypedPrefixBonus / 2;
+        return name.Contains(typedPrefix, StringComparison.OrdinalIgnoreCase) ? 0 : ContextScores.TypedPrefixMismatch;
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using static CodeLsp.Workspace.Context.ContextItemList;
+using static CodeLsp.Workspace.Context.ContextLimits;
+
+namespace CodeLsp.Workspace.Context.Collectors;
+
+/// <summary>The members of the enclosing type (and its containing and source base types) declared outside the visible window.</summary>
+internal static class TypeOutlineCollector
+{
+
+    public static void AddEnclosingTypeOutline(ContextSite site, ContextItemList items)
+    {
+        var typeSyntax = site.LeftToken.Parent?.AncestorsAndSelf().OfType<BaseTypeDeclarationSyntax>().FirstOrDefault();
+        if (typeSyntax is null) return;
+        var type = site.EnclosingSymbol as INamedTypeSymbol ?? site.EnclosingSymbol?.ContainingType;
+        if (type is null) return;
+        var index = 0;
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            foreach (var member in SymbolSignatures.OutlineMembers(current))
+            {
+                if (site.IsVisible(member)) continue;
+                var partial = member.Locations.Any(l => !site.IsThisDocument(l));
+                var why = partial ? $"member of {current.Name} declared in another part of the partial type" : $"member of {current.Name} (the enclosing type) outside the visible window";
+                items.AddMember(site, ContextItemKinds.TypeOutline, member, ContextScores.TypeOutline - 0.001 * index, why);
+                if (++index == MaxOutlineMembers) return;
+            }
+            // Inherited members of source base types: what `this.`/base calls can use.
+            if (current.BaseType is { } baseType && IsFromSource(baseType))
+            {
+                foreach (var member in SymbolSignatures.OutlineMembers(baseType))
+                {
+                    if (member.DeclaredAccessibility == Accessibility.Private || member is IMethodSymbol { MethodKind: MethodKind.Constructor }) continue;
+                    items.AddMember(site, ContextItemKinds.TypeOutline, member, ContextScores.TypeOutline - 0.05 - 0.001 * index, $"inherited by {current.Name} from {baseType.Name}");
+                    if (++index == MaxOutlineMembers) return;
+                }
+            }
+        }
+    }
+}
