@@ -145,6 +145,9 @@ public static class ContextBenchmark
         var warmUpClock = Stopwatch.StartNew();
         if (options.WarmUp) await host.WarmUpAsync(ct).ConfigureAwait(false);
         var warmUp = warmUpClock.Elapsed;
+        var indexClock = Stopwatch.StartNew();
+        builder.IndexUsage(solution, ct);
+        var usageIndex = indexClock.Elapsed;
         var firstClock = Stopwatch.StartNew();
         if (documents.Count > 0)
         {
@@ -154,7 +157,7 @@ public static class ContextBenchmark
         }
         var firstContext = firstClock.Elapsed;
         var (managedAfterLoad, workingSetAfterLoad) = Memory();
-        await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
+        await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; usage index {usageIndex.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
 
         var sites = new List<CompletionSite>();
         var sourceLines = 0;

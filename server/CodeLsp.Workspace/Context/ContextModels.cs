@@ -39,7 +39,7 @@ public sealed record ContextItem(
 {
     public string? Group { get; init; }
 
-    /// <summary>Collection order; members of one group are rendered in this order.</summary>
+    /// <summary>Collection order: breaks ties between equal scores (the earlier collected ranks first).</summary>
     internal int Sequence { get; init; }
 }
 

@@ -26,7 +26,7 @@ internal static class ContextScores
     public const double ReferencedMetadata = 0.40;
     public const double DistanceDecay = 0.15;
     public const double ScopeTypeMemberSource = 0.70;
-    public const double ScopeTypeMemberMetadata = 0.20;
+    public const double ScopeTypeMemberMetadata = 0.30;
     public const double TypeOutline = 0.62;
     public const double Usings = 0.50;
     public const double SimilarSnippetScale = 0.45;
@@ -37,6 +37,14 @@ internal static class ContextScores
     /// </summary>
     public const double StatementStartSnippetFloor = 0.55;
     public const double StatementStartSnippetScale = 0.40;
+
+    /// <summary>What the solution's use of a name adds (<see cref="UsageIndex.Bonus"/>): up to this much, reached at <see cref="UsageSaturation"/> uses.</summary>
+    public const double UsageBonus = 0.15;
+
+    public const int UsageSaturation = 256;
+
+    /// <summary>A framework member this solution never names is less likely next than one it uses.</summary>
+    public const double UnusedMetadataMember = -0.05;
 }
 
 /// <summary>How many items a collector offers at most: the packer chooses among them, these bound the work.</summary>
@@ -47,4 +55,7 @@ internal static class ContextLimits
     public const int MaxOutlineMembers = 40;
     public const int MaxScopeTypes = 12;
     public const int MaxChainedTypes = 6;
+
+    /// <summary>Most time spent binding the names near the caret (nearest first); the rest of the request is cheap.</summary>
+    public static readonly TimeSpan ReferencedBindingBudget = TimeSpan.FromMilliseconds(10);
 }

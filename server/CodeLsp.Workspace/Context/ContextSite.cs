@@ -19,6 +19,19 @@ internal sealed class ContextSite(Document document, SourceText text, Compilatio
     /// <summary>Set when <see cref="Model"/> binds the edited member against an earlier compilation.</summary>
     public SpeculativeModel? Speculation { get; init; }
 
+    /// <summary>How often the solution names each member and type.</summary>
+    public UsageIndex Usage { get; init; } = UsageIndex.Empty;
+
+    /// <summary>
+    /// What the solution's use of a member's name adds to its score; a framework member it never names loses a
+    /// little (see <see cref="UsageIndex"/>).
+    /// </summary>
+    public double UsageScore(ISymbol member)
+    {
+        var bonus = Usage.Bonus(member.Name);
+        return bonus == 0 && !ContextItemList.IsFromSource(member) && Usage.FileCount > 0 ? ContextScores.UnusedMetadataMember : bonus;
+    }
+
     /// <summary>The token the caret is in or right after (typing happens at the end of it).</summary>
     public SyntaxToken LeftToken { get; } = offset > 0 ? root.FindToken(offset - 1) : root.FindToken(0);
 

@@ -20,6 +20,16 @@ public sealed class SemanticContextBuilder
     private readonly Func<IReadOnlyList<RecentDocument>>? _recentDocuments;
     private readonly SimilarSnippetProvider _snippets = new();
     private readonly SemanticModelCache _models = new();
+    private readonly UsageIndex _usage = new();
+
+    /// <summary>
+    /// Indexes how often the solution names each member and type (one pass over every syntax tree; later requests
+    /// only recount the files that changed). Call after loading; otherwise the first request pays for it.
+    /// </summary>
+    public void IndexUsage(Solution solution, CancellationToken ct) => _usage.Update(solution, ct);
+
+    /// <summary>Uses of a name in the solution's code, as the usage index counts them (for tests).</summary>
+    internal int UsesOf(string name) => _usage.Count(name);
 
     /// <param name="recentDocuments">Open and recently edited documents, for the similar-snippet fallback.</param>
     public SemanticContextBuilder(Func<IReadOnlyList<RecentDocument>>? recentDocuments = null)
@@ -64,6 +74,8 @@ public sealed class SemanticContextBuilder
             await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is CompilationUnitSyntax root)
         {
             Phase("parse");
+            _usage.Update(document.Project.Solution, ct);
+            Phase("usage index");
             var visible = request.ResolveVisibleSpan(text, offset);
             var reuse = _models.TryReuse(document, text, root, offset);
             if (reuse is not null)
@@ -71,7 +83,7 @@ public sealed class SemanticContextBuilder
                 Phase("semantic model (reused)");
                 try
                 {
-                    Collect(new ContextSite(document, text, root, reuse.Model, offset, visible, ct) { Speculation = reuse }, items, Phase);
+                    Collect(new ContextSite(document, text, root, reuse.Model, offset, visible, ct) { Speculation = reuse, Usage = _usage }, items, Phase);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -83,7 +95,7 @@ public sealed class SemanticContextBuilder
             if (reuse is null && await _models.GetFullModelAsync(document, text, ct).ConfigureAwait(false) is { } model)
             {
                 Phase("semantic model");
-                Collect(new ContextSite(document, text, root, model, offset, visible, ct), items, Phase);
+                Collect(new ContextSite(document, text, root, model, offset, visible, ct) { Usage = _usage }, items, Phase);
             }
         }
         if (_recentDocuments?.Invoke() is { Count: > 0 } recent)

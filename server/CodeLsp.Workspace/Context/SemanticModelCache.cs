@@ -72,23 +72,34 @@ internal sealed class SemanticModelCache
 
     /// <summary>
     /// True when the snapshot differs from the base snapshot in this document's text only: then every declaration
-    /// of every other file is as the base compilation has it.
+    /// of every other file is as the base compilation has it. The same file in other projects (a multi-targeted
+    /// project is one project per target framework, each with its own copy of the document) gets the same text with
+    /// every edit: those copies may change too.
     /// </summary>
-    private static bool OnlyThisDocumentChanged(Document document, Solution baseSolution)
+    internal static bool OnlyThisDocumentChanged(Document document, Solution baseSolution)
     {
         var solution = document.Project.Solution;
         if (solution == baseSolution) return true;
         if (solution.Id != baseSolution.Id) return false;
-        foreach (var project in solution.GetChanges(baseSolution).GetProjectChanges())
+        var changes = solution.GetChanges(baseSolution);
+        if (changes.GetAddedProjects().Any() || changes.GetRemovedProjects().Any()) return false;
+        foreach (var project in changes.GetProjectChanges())
         {
-            if (project.ProjectId != document.Project.Id || project.GetAddedDocuments().Any() || project.GetRemovedDocuments().Any() ||
+            if (project.GetAddedDocuments().Any() || project.GetRemovedDocuments().Any() ||
+                project.GetAddedAdditionalDocuments().Any() || project.GetRemovedAdditionalDocuments().Any() || project.GetChangedAdditionalDocuments().Any() ||
+                project.GetAddedAnalyzerConfigDocuments().Any() || project.GetRemovedAnalyzerConfigDocuments().Any() || project.GetChangedAnalyzerConfigDocuments().Any() ||
                 project.GetAddedProjectReferences().Any() || project.GetRemovedProjectReferences().Any() ||
                 project.GetAddedMetadataReferences().Any() || project.GetRemovedMetadataReferences().Any() ||
                 project.OldProject.CompilationOptions != project.NewProject.CompilationOptions || project.OldProject.ParseOptions != project.NewProject.ParseOptions)
                 return false;
-            if (project.GetChangedDocuments().Any(id => id != document.Id)) return false;
+            foreach (var id in project.GetChangedDocuments())
+            {
+                if (id == document.Id) continue;
+                if (document.FilePath is null || !string.Equals(project.NewProject.GetDocument(id)?.FilePath, document.FilePath, StringComparison.Ordinal))
+                    return false;
+            }
         }
-        return !solution.GetChanges(baseSolution).GetAddedProjects().Any() && !solution.GetChanges(baseSolution).GetRemovedProjects().Any();
+        return true;
     }
 
     /// <summary>Benchmark hook: why a request could not reuse the earlier model.</summary>

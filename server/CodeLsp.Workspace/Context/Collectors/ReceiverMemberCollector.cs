@@ -46,12 +46,7 @@ internal static class ReceiverMemberCollector
         bool isStatic;
         if (receiverSymbol is INamespaceSymbol ns)
         {
-            foreach (var member in ns.GetTypeMembers().Take(MaxReceiverMembers))
-            {
-                if (!model.IsAccessible(site.Offset, member)) continue;
-                items.AddMember(site, ContextItemKinds.ReceiverMember, member, (IsFromSource(member) ? ContextScores.ReceiverMemberSource : ContextScores.ReceiverMemberMetadata) + PrefixScore(member.Name, typedPrefix),
-                    $"a type in namespace {ns.ToDisplayString()}, after '{receiver}.'");
-            }
+            AddNamespaceMembers(site, items, ns, typedPrefix, receiver.ToString());
             return true;
         }
         if (receiverSymbol is INamedTypeSymbol named && receiver is not InvocationExpressionSyntax && (speculativeType is null || IsTypeName(receiver, model, ct)))
@@ -79,13 +74,13 @@ internal static class ReceiverMemberCollector
             var why = inherited
                 ? $"member of {typeName} inherited from {member.ContainingType?.ToDisplayString(SymbolSignatures.TypeFormat)}, after '{receiver}.'"
                 : $"member of {typeName}, the type of '{receiver}'";
-            ranked.Add((member, score + PrefixScore(member.Name, typedPrefix), why));
+            ranked.Add((member, score + PrefixScore(member.Name, typedPrefix) + site.UsageScore(member), why));
         }
         if (!isStatic)
         {
             foreach (var (reduced, fromSource) in MemberLookup.ExtensionMethods(model, site.LookupPosition, type))
             {
-                ranked.Add((reduced, (fromSource ? ContextScores.ReceiverExtensionSource : ContextScores.ReceiverExtensionMetadata) + PrefixScore(reduced.Name, typedPrefix),
+                ranked.Add((reduced, (fromSource ? ContextScores.ReceiverExtensionSource : ContextScores.ReceiverExtensionMetadata) + PrefixScore(reduced.Name, typedPrefix) + site.UsageScore(reduced),
                     $"extension method in scope for {typeName}, after '{receiver}.'"));
             }
         }
@@ -111,6 +106,29 @@ internal static class ReceiverMemberCollector
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// After <c>Namespace.</c>: its namespaces and types, those the solution names most first (a namespace like
+    /// <c>System</c> holds hundreds of types; declaration order would offer <c>AccessViolationException</c>).
+    /// </summary>
+    private static void AddNamespaceMembers(ContextSite site, ContextItemList items, INamespaceSymbol ns, string typedPrefix, string receiver)
+    {
+        var members = ns.GetMembers()
+            .Where(m => m is INamespaceSymbol || m is INamedTypeSymbol type && site.Model.IsAccessible(site.Offset, type))
+            .Select(m => (Member: m, Score: (IsFromSource(m) ? ContextScores.ReceiverMemberSource : ContextScores.ReceiverMemberMetadata) + PrefixScore(m.Name, typedPrefix) + site.Usage.Bonus(m.Name)))
+            .OrderByDescending(m => m.Score).ThenBy(m => m.Member.Name, StringComparer.Ordinal)
+            .Take(MaxReceiverMembers);
+        foreach (var (member, score) in members)
+        {
+            if (member is INamespaceSymbol child)
+            {
+                items.Add(new ContextItem(ContextItemKinds.ReceiverMember, $"namespace {child.ToDisplayString()};", null, null,
+                    $"a namespace in {ns.ToDisplayString()}, after '{receiver}.'", Math.Round(score, 4), false), "ns\u0000" + child.ToDisplayString());
+                continue;
+            }
+            items.AddMember(site, ContextItemKinds.ReceiverMember, member, score, $"a type in namespace {ns.ToDisplayString()}, after '{receiver}.'");
+        }
     }
 
     private static bool IsTypeName(ExpressionSyntax receiver, SemanticModel model, CancellationToken ct)

@@ -35,10 +35,24 @@ internal static class ReferencedSymbolCollector
         }
 
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var (name, nameModel, line) in NamesNear(site, scope, window))
+        // Nearest names first, within a time budget: one name inside a long fluent chain of lambdas can make the
+        // binder work for hundreds of milliseconds after an edit; what is bound by then is the most relevant part.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(ContextLimits.ReferencedBindingBudget);
+        var names = NamesNear(site, scope, window).Select((n, order) => (n.Name, n.Model, n.Line, Order: order))
+            .OrderBy(n => Math.Abs(n.Line - site.CaretLine)).ThenBy(n => n.Order).ToList();
+        foreach (var (name, nameModel, line, _) in names)
         {
             if (name.Parent is QualifiedNameSyntax { Right: var right } && right != name) continue; // namespaces of qualified names
-            var info = nameModel.GetSymbolInfo(name, ct);
+            SymbolInfo info;
+            try
+            {
+                info = nameModel.GetSymbolInfo(name, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                break;
+            }
             var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
             if (symbol is null) continue;
             switch (symbol)
@@ -92,16 +106,19 @@ internal static class ReferencedSymbolCollector
                 continue;
             }
             var memberScore = fromSource ? score : ContextScores.ScopeTypeMemberMetadata;
-            var index = 0;
-            var members = fromSource ? MemberLookup.Members(type).Select(m => m.Member) : SymbolSignatures.OutlineMembers(type);
-            foreach (var member in members)
+            var members = (fromSource ? MemberLookup.Members(type).Select(m => m.Member) : SymbolSignatures.OutlineMembers(type))
+                .Where(member => member is not INamedTypeSymbol &&
+                                 (member.DeclaredAccessibility != Accessibility.Private || SymbolEqualityComparer.Default.Equals(member.ContainingType, site.EnclosingSymbol?.ContainingType)) &&
+                                 (fromSource || member.DeclaredAccessibility == Accessibility.Public))
+                // The members this solution uses most first: a framework type's declaration order says nothing.
+                .Select((member, index) => (Member: member, Score: memberScore - 0.002 * index + site.UsageScore(member)))
+                .OrderByDescending(m => m.Score);
+            var taken = 0;
+            foreach (var (member, memberRank) in members)
             {
-                if (member is INamedTypeSymbol) continue;
-                if (member.DeclaredAccessibility == Accessibility.Private && !SymbolEqualityComparer.Default.Equals(member.ContainingType, site.EnclosingSymbol?.ContainingType)) continue;
-                if (!fromSource && member.DeclaredAccessibility != Accessibility.Public) continue;
                 if (!model.IsAccessible(site.Offset, member)) continue;
-                items.AddMember(site, ContextItemKinds.TypeMember, member, memberScore - 0.002 * index, $"member of {type.Name}, {why}");
-                if (++index == MaxMembersPerType) break;
+                items.AddMember(site, ContextItemKinds.TypeMember, member, memberRank, $"member of {type.Name}, {why}");
+                if (++taken == MaxMembersPerType) break;
             }
         }
     }

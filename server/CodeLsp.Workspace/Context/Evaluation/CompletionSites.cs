@@ -147,13 +147,16 @@ public static class ContinuationTargets
     public static IReadOnlyList<ContinuationTarget> Find(SyntaxNode originalRoot, SemanticModel originalModel, CompletionSite site, IReadOnlySet<string> visibleWords, CancellationToken ct)
     {
         var targets = new List<ContinuationTarget>();
-        foreach (var token in originalRoot.DescendantTokens(TextSpan.FromBounds(site.Offset, site.LineEnd)))
+        var tokens = originalRoot.DescendantTokens(TextSpan.FromBounds(site.Offset, site.LineEnd))
+            .Where(t => t.IsKind(SyntaxKind.IdentifierToken) && t.SpanStart >= site.Offset && t.Span.End <= site.LineEnd).ToList();
+        // Names the line declares (a lambda parameter, a new local) are invented there, and so are their uses.
+        var declared = tokens.Where(t => t.Parent is { } parent && IsDeclaredHere(parent, t)).Select(t => t.ValueText).ToHashSet(StringComparer.Ordinal);
+        foreach (var token in tokens)
         {
-            if (!token.IsKind(SyntaxKind.IdentifierToken) || token.SpanStart < site.Offset || token.Span.End > site.LineEnd) continue;
             var name = token.ValueText;
-            if (visibleWords.Contains(name) || targets.Any(t => t.Name == name)) continue;
+            if (visibleWords.Contains(name) || declared.Contains(name) || targets.Any(t => t.Name == name)) continue;
             var node = token.Parent;
-            if (node is null || IsDeclaredHere(node, token)) continue;
+            if (node is null || node is IdentifierNameSyntax { IsVar: true }) continue;
             targets.Add(new ContinuationTarget(name, HomeOf(node, originalModel, site, ct)));
         }
         return targets;
