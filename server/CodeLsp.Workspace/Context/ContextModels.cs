@@ -55,6 +55,7 @@ public static class ContextItemKinds
     public const string TypeOutline = "type-outline";
     public const string Usings = "usings";
     public const string SimilarSnippet = "similar-snippet";
+    public const string ExpectedType = "expected-type";
 }
 
 /// <summary>

@@ -16,6 +16,12 @@ internal static class ContextScores
     public const double TypedPrefixMismatch = -0.35;
     public const double EnclosingMember = 0.92;
     public const double Locals = 0.88;
+
+    /// <summary>The members of the enum the code expects a value of (<c>order.Status = </c>): the answer is one of them.</summary>
+    public const double ExpectedEnum = 0.93;
+
+    /// <summary>Static members returning the expected type (<c>Money.Zero</c>, <c>TimeSpan.FromSeconds</c>).</summary>
+    public const double ExpectedTypeStatic = 0.76;
     public const double ReferencedSource = 0.80;
 
     /// <summary>
@@ -55,6 +61,12 @@ internal static class ContextLimits
     public const int MaxOutlineMembers = 40;
     public const int MaxScopeTypes = 12;
     public const int MaxChainedTypes = 6;
+
+    /// <summary>How many of the receiver's best members lead one step further (<c>receiver.Member.</c>).</summary>
+    public const int MaxChainSources = 10;
+
+    /// <summary>Members offered per type reached one step further.</summary>
+    public const int MaxChainedMembers = 12;
 
     /// <summary>Most time spent binding the names near the caret (nearest first); the rest of the request is cheap.</summary>
     public static readonly TimeSpan ReferencedBindingBudget = TimeSpan.FromMilliseconds(10);

@@ -116,6 +116,8 @@ public sealed class SemanticContextBuilder
         phase("receiver members");
         Guarded(site, () => OverloadCollector.AddOverloads(site, items, afterDot ? ContextScores.OverloadAfterDot : ContextScores.Overload));
         phase("overloads");
+        Guarded(site, () => ExpectedTypeCollector.AddExpectedTypeMembers(site, items));
+        phase("expected type");
         Guarded(site, () => EnclosingMemberCollector.AddEnclosingMember(site, items));
         Guarded(site, () => LocalsCollector.AddLocals(site, items));
         phase("locals");

@@ -84,28 +84,68 @@ internal static class ReceiverMemberCollector
                     $"extension method in scope for {typeName}, after '{receiver}.'"));
             }
         }
-        var chained = 0;
-        foreach (var (member, score, why) in ranked.OrderByDescending(r => r.Score).Take(MaxReceiverMembers))
-        {
+        var ordered = ranked.OrderByDescending(r => r.Score).Take(MaxReceiverMembers).ToList();
+        foreach (var (member, score, why) in ordered)
             items.AddMember(site, ContextItemKinds.ReceiverMember, member, score, why);
-            // One step further: `services.Customers.` is often what comes next, so the members of the receiver's
-            // source-declared properties and fields come along, below the receiver's own.
-            if (chained < MaxChainedTypes && member is IPropertySymbol or IFieldSymbol && IsFromSource(member) &&
-                (member is IPropertySymbol p ? p.Type : ((IFieldSymbol)member).Type) is INamedTypeSymbol { TypeKind: not TypeKind.Enum } memberType &&
-                IsFromSource(memberType) && !SymbolEqualityComparer.Default.Equals(memberType, type))
+        AddChainedMembers(site, items, type, ordered, receiver.ToString());
+        return true;
+    }
+
+    /// <summary>
+    /// One step further: the rest of the line often goes on through the receiver's members (`services.Customers.`,
+    /// `result.Errors.Single().ErrorMessage`, `ErrorCodes.Validation.Required`). The types the most likely members
+    /// return (element types of collections and tasks included; nested types after a type name) contribute their
+    /// members and the extension methods in scope for them, those the solution uses most first, below the receiver's own.
+    /// </summary>
+    private static void AddChainedMembers(ContextSite site, ContextItemList items, ITypeSymbol receiverType, List<(ISymbol Member, double Score, string Why)> ordered, string receiver)
+    {
+        var model = site.Model;
+        var done = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default) { receiverType };
+        var chained = 0;
+        foreach (var (member, _, _) in ordered.Take(MaxChainSources))
+        {
+            if (chained == MaxChainedTypes) break;
+            var next = member switch
             {
-                chained++;
-                var index = 0;
-                foreach (var (next, _) in MemberLookup.Members(memberType))
+                IPropertySymbol property => property.Type,
+                IFieldSymbol field => field.Type,
+                IMethodSymbol { ReturnsVoid: false } method => method.ReturnType,
+                INamedTypeSymbol nested => nested,
+                _ => null,
+            };
+            var isStatic = member is INamedTypeSymbol;
+            foreach (var nextType in ReferencedSymbolCollector.Unwrap(next))
+            {
+                if (nextType.SpecialType != SpecialType.None || nextType.TypeKind is TypeKind.Error or TypeKind.Delegate || !done.Add(nextType)) continue;
+                if (++chained > MaxChainedTypes) break;
+                var why = $"member of {nextType.Name}, reached through {receiver}.{member.Name}";
+                if (nextType.TypeKind == TypeKind.Enum)
                 {
-                    if (next.IsStatic || next is INamedTypeSymbol || !model.IsAccessible(site.Offset, next)) continue;
-                    items.AddMember(site, ContextItemKinds.ReceiverMember, next, ContextScores.ChainedMember - 0.002 * index,
-                        $"member of {memberType.Name}, the type of {receiver}.{member.Name}");
-                    if (++index == MaxMembersPerType) break;
+                    if (site.IsVisible(nextType)) continue;
+                    var (file, span) = site.SourceOf(nextType);
+                    items.Add(new ContextItem(ContextItemKinds.ReceiverMember, SymbolSignatures.EnumDeclaration(nextType), file, span, why,
+                        ContextScores.ChainedMember, false), "enum\u0000" + KeyOf(nextType));
+                    continue;
+                }
+                var fromSource = IsFromSource(nextType);
+                var candidates = MemberLookup.Members(nextType)
+                    .Where(m => m.Member is not INamedTypeSymbol && m.Member.IsStatic == isStatic && (fromSource || site.Usage.Count(m.Member.Name) > 0))
+                    .Select((m, index) => (m.Member, Score: ContextScores.ChainedMember - 0.002 * index + site.UsageScore(m.Member)));
+                if (!isStatic)
+                {
+                    candidates = candidates.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, nextType)
+                        .Where(e => e.FromSource || site.Usage.Count(e.Reduced.Name) > 0)
+                        .Select(e => ((ISymbol)e.Reduced, ContextScores.ChainedMember - 0.05 + site.UsageScore(e.Reduced))));
+                }
+                var taken = 0;
+                foreach (var (candidate, score) in candidates.OrderByDescending(c => c.Score))
+                {
+                    if (!model.IsAccessible(site.Offset, candidate)) continue;
+                    items.AddMember(site, ContextItemKinds.ReceiverMember, candidate, score, why);
+                    if (++taken == MaxChainedMembers) break;
                 }
             }
         }
-        return true;
     }
 
     /// <summary>

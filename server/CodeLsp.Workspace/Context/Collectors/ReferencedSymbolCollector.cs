@@ -159,7 +159,7 @@ internal static class ReferencedSymbolCollector
         }
     }
 
-    private static IEnumerable<INamedTypeSymbol> Unwrap(ITypeSymbol? type)
+    internal static IEnumerable<INamedTypeSymbol> Unwrap(ITypeSymbol? type)
     {
         switch (type)
         {
