@@ -163,7 +163,7 @@ internal static class ReceiverMemberCollector
         {
             if (member is INamespaceSymbol child)
             {
-                items.Add(new ContextItem(ContextItemKinds.ReceiverMember, $"namespace {child.ToDisplayString()};", null, null,
+                items.Add(new ContextItem(ContextItemKinds.ReceiverMember, $"namespace {child.ToDisplayString()};", $"[namespace {child.ToDisplayString()}]", null,
                     $"a namespace in {ns.ToDisplayString()}, after '{receiver}.'", Math.Round(score, 4), false), "ns\u0000" + child.ToDisplayString());
                 continue;
             }
