@@ -32,6 +32,13 @@ public sealed record NextEdit(
     public LinePositionSpan? DiagnosticRange { get; init; }
 }
 
+/// <summary>What the user did with a shown next edit.</summary>
+public enum NextEditOutcome
+{
+    Accepted,
+    Dismissed,
+}
+
 /// <summary>A new error or site the edit caused for which nothing is proposed, and why (for recall accounting and logs).</summary>
 public sealed record ExplainedSite(string FilePath, LinePositionSpan Range, string? Diagnostic, string Why);
 
