@@ -50,7 +50,18 @@ public sealed class AiActionRunner(ILogger logger, ActionOptions? options = null
         for (var round = 0; round < (_options.Retry ? 2 : 1); round++)
         {
             progress?.Report(round == 0 ? $"Asking {engine.Info.ModelName} for the {target.Describe}" : "Retrying with the compiler's findings");
-            var answer = await target.AskAsync(engine, _options, previous, cancellationToken).ConfigureAwait(false);
+            ModelAnswer answer;
+            try
+            {
+                answer = await target.AskAsync(engine, _options, previous, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A prompt too long for the context, a remote engine that went away: said plainly, nothing written.
+                _logger.Warning(e, "AI action {Action}: the model call failed", arguments.Action);
+                return Refuse($"{Title(arguments.Action)}: the model could not answer: {e.Message}", attempts);
+            }
+
             progress?.Report("Checking with the compiler");
             var validation = Stopwatch.StartNew();
             var splice = await target.SpliceAsync(answer.Text, cancellationToken).ConfigureAwait(false);
