@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using CodeLsp.Features.Completion;
+using CodeLsp.Features.NextEdits;
 using CodeLsp.Inference;
 using CodeLsp.Inference.Engines;
 using CodeLsp.Inference.Engines.Remote;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Documents;
+using Microsoft.CodeAnalysis.Text;
 using Serilog;
 
 namespace CodeLsp.Features;
@@ -15,6 +18,8 @@ namespace CodeLsp.Features;
 public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics = null) : IAssistant
 {
     private readonly WorkspaceHost _workspace = new(logger);
+    private readonly ConcurrentDictionary<string, NextEditSource> _shownNextEdits = new();
+    private NextEditTracker? _nextEdits;
     private CancellationTokenSource? _workspaceLoad;
 
     /// <summary>The command a client runs when the user accepts a suggestion (its argument: the suggestion id).</summary>
@@ -152,10 +157,56 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     public void SuggestionAccepted(string suggestionId) => Pipeline?.Accepted(suggestionId);
 
-    public void DocumentChanged(TextDocumentState document) => Pipeline?.DocumentChanged(document.Uri, document.Text);
+    public void DocumentChanged(TextDocumentState document)
+    {
+        if (document.IsCSharp) NextEdits.DocumentChanged(document.Uri, document.Version, document.Text);
+        Pipeline?.DocumentChanged(document.Uri, document.Text);
+    }
+
+    /// <summary>Follow-up edits after each change: analysed in the background against the solution before the edit.</summary>
+    public NextEditTracker NextEdits
+    {
+        get
+        {
+            if (Volatile.Read(ref _nextEdits) is { } tracker) return tracker;
+            var created = new NextEditTracker(_workspace, logger, () => Pipeline?.Model);
+            return Interlocked.CompareExchange(ref _nextEdits, created, null) ?? created;
+        }
+    }
+
+    public async Task<IReadOnlyList<NextEdit>?> NextEditsAsync(Uri uri, int version, LinePosition position, CancellationToken cancellationToken)
+    {
+        var edits = await NextEdits.EditsAsync(uri, version, position, useModel: _settings.Enabled, cancellationToken).ConfigureAwait(false);
+        foreach (var edit in edits ?? [])
+        {
+            if (_shownNextEdits.Count > 10_000) _shownNextEdits.Clear();
+            if (_shownNextEdits.TryAdd(edit.Id, edit.Source)) statistics?.NextEditShown(SourceName(edit.Source));
+        }
+        return edits;
+    }
+
+    public async Task<IReadOnlyList<NextEdit>?> NextEditFixesAsync(Uri uri, int version, CancellationToken cancellationToken)
+    {
+        var result = await NextEdits.CompilerEditsAsync(uri, version, cancellationToken).ConfigureAwait(false);
+        foreach (var edit in result?.Edits ?? []) _shownNextEdits.TryAdd(edit.Id, edit.Source);
+        return result?.Edits;
+    }
+
+    public IReadOnlyList<PendingModelEdit> NextEditModelSites(Uri uri, int version) => NextEdits.ModelSites(uri, version);
+
+    public void NextEditFeedback(string id, NextEditOutcome outcome)
+    {
+        var source = SourceName(_shownNextEdits.TryGetValue(id, out var s) ? s : NextEditSource.Compiler);
+        logger.Debug("Next edit {Id} ({Source}) {Outcome}", id, source, outcome);
+        if (outcome == NextEditOutcome.Accepted) statistics?.NextEditAccepted(source);
+        else statistics?.NextEditDismissed(source);
+    }
+
+    private static string SourceName(NextEditSource source) => source == NextEditSource.Model ? "model" : "compiler";
 
     public void DocumentClosed(Uri uri)
     {
+        _nextEdits?.DocumentClosed(uri);
         Pipeline?.Forget(uri);
         _workspace.DocumentClosed(uri);
     }
@@ -183,7 +234,9 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                     logger.Debug("Workspace: {Message}", p.Message);
                     WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, p.Message, Done: false));
                 });
-                await _workspace.LoadAsync(folder, trusted, progress, token).ConfigureAwait(false);
+                var settings = _settings;
+                var loadOptions = new WorkspaceLoadOptions { TargetFramework = settings.TargetFramework, AllTargetFrameworks = settings.LoadAllTargetFrameworks };
+                await _workspace.LoadAsync(folder, trusted, progress, token, loadOptions).ConfigureAwait(false);
                 var state = _workspace.State;
                 logger.Information("Workspace {Folder}: {Status} ({Mode}), {Projects} project(s), {Documents} document(s) in {Ms:F0} ms",
                     folder, state.Status, state.Mode, state.ProjectCount, state.DocumentCount, state.Elapsed.TotalMilliseconds);
@@ -320,6 +373,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     {
         ContextTokens = settings.ContextTokens,
         CompileCheck = settings.CompileCheck,
+        ConstrainedDecoding = settings.ConstrainedDecoding,
         Trigger = new TriggerOptions { Automatic = settings.Automatic },
         MaxTokens = settings.MaxTokens,
         MaxTokensSingleLine = Math.Min(settings.MaxTokens, 32),
@@ -348,6 +402,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             SwapPipeline(null);
         }
         statistics?.Flush();
+        _nextEdits?.Dispose();
         _workspaceLoad?.Cancel();
         _workspace.Dispose();
         return ValueTask.CompletedTask;

@@ -16,6 +16,12 @@ public sealed record FimPrompt(string Prefix, string Suffix)
     /// null means <see cref="Context"/> is sent as one chunk.
     /// </summary>
     public IReadOnlyList<FimContextChunk>? ContextChunks { get; init; }
+
+    /// <summary>
+    /// What the compiler allows as the suggestion's first identifier (after <c>receiver.</c>, <c>new </c>, where a type
+    /// is expected); null: no constraint. The in-process engine enforces it while decoding; remote engines ignore it.
+    /// </summary>
+    public Constraints.IdentifierConstraint? FirstIdentifier { get; init; }
 }
 
 /// <summary>One piece of context for a remote FIM request: the file it comes from (may be empty) and its text.</summary>
@@ -59,7 +65,11 @@ public sealed record FimCompletion(
     int ReusedPromptTokens,
     TimeSpan PromptTime,
     int GeneratedTokens,
-    TimeSpan GenerationTime);
+    TimeSpan GenerationTime)
+{
+    /// <summary>What <see cref="FimPrompt.FirstIdentifier"/> did while decoding; null when the engine did not apply one.</summary>
+    public Constraints.ConstraintReport? Constraint { get; init; }
+}
 
 public enum StopReason
 {

@@ -123,8 +123,22 @@ internal static class SettingsReader
                 case "compileCheck":
                     if (ReadBool(value, Where(), warnings) is { } compileCheck) settings = settings with { CompileCheck = compileCheck };
                     break;
+                case "constrainedDecoding":
+                    if (ReadBool(value, Where(), warnings) is { } constrained) settings = settings with { ConstrainedDecoding = constrained };
+                    break;
                 case "automatic":
                     if (ReadBool(value, Where(), warnings) is { } automatic) settings = settings with { Automatic = automatic };
+                    break;
+                case "targetFramework":
+                    if (value.ValueKind == JsonValueKind.String)
+                    {
+                        var tfm = value.GetString()!.Trim();
+                        settings = settings with { TargetFramework = tfm.Length == 0 ? null : tfm };
+                    }
+                    else warnings.Add($"{Where()} must be a target framework such as \"net8.0\"; ignored.");
+                    break;
+                case "loadAllTargetFrameworks":
+                    if (ReadBool(value, Where(), warnings) is { } all) settings = settings with { LoadAllTargetFrameworks = all };
                     break;
                 case "timeLimitMs":
                     if (ReadInt(value, 50, 600_000, Where(), warnings) is { } timeLimit) settings = settings with { TimeLimitMs = timeLimit };
