@@ -16,6 +16,8 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateRemote());
         command.Subcommands.Add(RobustnessBenchCommands.CreateExit());
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateLoad());
         return command;
     }
 
