@@ -22,10 +22,13 @@ internal sealed partial class CompileCheckBenchmark(TextWriter output)
 {
     private sealed record Site(Document Document, int Offset, int LineEnd, string Truth, string Member);
 
-    public async Task<int> RunAsync(string folder, int maxSites, Serilog.ILogger logger, CancellationToken ct)
+    /// <summary>The figures of the last run (null when the folder did not load with MSBuild).</summary>
+    public CompileCheckReport? Report { get; private set; }
+
+    public async Task<int> RunAsync(string folder, int maxSites, Serilog.ILogger logger, CancellationToken ct, WorkspaceLoadOptions? load = null)
     {
         using var workspace = new WorkspaceHost(logger);
-        await workspace.LoadAsync(folder, trusted: true, progress: null, ct).ConfigureAwait(false);
+        await workspace.LoadAsync(folder, trusted: true, progress: null, ct, load).ConfigureAwait(false);
         output.WriteLine($"Workspace: {workspace.State}");
         if (workspace.State.Mode != WorkspaceMode.MSBuild)
         {
@@ -133,6 +136,7 @@ internal sealed partial class CompileCheckBenchmark(TextWriter output)
         }
 
         var inv = CultureInfo.InvariantCulture;
+        Report = new CompileCheckReport(kept, verdictCount, mutants.Values.Sum(m => m.Tried), mutants.Values.Sum(m => m.Dropped), times, cpuTimes, referenceTimes, disagreements.Count);
         output.WriteLine(string.Create(inv, $"true continuations kept: {kept} / {verdictCount} ({100.0 * kept / Math.Max(1, verdictCount):F1}%)"));
         foreach (var (kind, (tried, dropped)) in mutants.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
@@ -175,3 +179,7 @@ internal sealed partial class CompileCheckBenchmark(TextWriter output)
     [GeneratedRegex(@"^\w+\(([^()]*)\)")]
     private static partial Regex CallArguments();
 }
+
+/// <summary>What <see cref="CompileCheckBenchmark"/> measured: verdicts, wall and CPU time per check, and the reference's time.</summary>
+internal sealed record CompileCheckReport(int Kept, int Truths, int MutantsTried, int MutantsDropped, IReadOnlyList<double> Ms, IReadOnlyList<double> CpuMs,
+    IReadOnlyList<double> ReferenceMs, int Disagreements);
