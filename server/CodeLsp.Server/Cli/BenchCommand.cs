@@ -18,6 +18,27 @@ internal static class BenchCommand
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
         command.Subcommands.Add(RobustnessBenchCommands.CreateLoad());
+        command.Subcommands.Add(CreateSolution());
+        return command;
+    }
+
+    private static Command CreateSolution()
+    {
+        var folders = new Argument<string[]>("folders") { Description = "Solution folders, restored (MSBuild writes obj/ there)", Arity = ArgumentArity.OneOrMore };
+        var contextSites = new Option<int>("--context-sites") { Description = "Completion sites for the context measurements", DefaultValueFactory = _ => 200 };
+        var checkSites = new Option<int>("--check-sites") { Description = "Member-access sites for the compile check", DefaultValueFactory = _ => 60 };
+        var child = new Option<string?>("--child") { Description = "Internal: measure the one folder in this process and write its row to this JSON file", Hidden = true };
+        var allTfms = new Option<bool>("--all-target-frameworks") { Description = "Internal (with --child): load every target framework of multi-targeted projects", Hidden = true };
+        var compare = new Option<string[]>("--also-all-target-frameworks") { Description = "Folders to measure a second time with every target framework loaded (the behaviour before one per project)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("solution", "Real solutions side by side: load, first context, context and compile-check latency, memory") { folders, contextSites, checkSites, child, allTfms, compare };
+        command.SetAction((parse, ct) =>
+        {
+            var paths = parse.GetValue(folders)!.Select(Path.GetFullPath).ToList();
+            return parse.GetValue(child) is { } json
+                ? SolutionBenchmark.MeasureAsync(paths[0], parse.GetValue(contextSites), parse.GetValue(checkSites), parse.GetValue(allTfms), json, CliLogging.Create(), ct)
+                : new SolutionBenchmark(Console.Out).RunAsync(paths, parse.GetValue(contextSites), parse.GetValue(checkSites),
+                    (parse.GetValue(compare) ?? []).Select(Path.GetFullPath).ToList(), ct);
+        });
         return command;
     }
 
