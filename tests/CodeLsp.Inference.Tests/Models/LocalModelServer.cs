@@ -31,6 +31,9 @@ internal sealed class LocalModelServer : IAsyncDisposable
     public int CutResponses { get; set; }
     public int CutAfterBytes { get; set; }
 
+    /// <summary>When set, every response stops after this many body bytes and then hangs, the connection open, until disposed.</summary>
+    public int? HangAfterBytes { get; set; }
+
     /// <summary>Each request's path and Range header (null when none), in arrival order.</summary>
     public ConcurrentQueue<(string Path, string? Range)> Requests { get; } = new();
 
@@ -91,6 +94,13 @@ internal sealed class LocalModelServer : IAsyncDisposable
                 {
                     CutResponses--;
                     send = Math.Min(length, CutAfterBytes);
+                }
+                if (HangAfterBytes is { } hang && hang < send)
+                {
+                    await stream.WriteAsync(body.AsMemory((int)from, hang));
+                    await stream.FlushAsync();
+                    await Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return;
                 }
                 await stream.WriteAsync(body.AsMemory((int)from, (int)send));
                 // A cut response just closes early: the client sees fewer bytes than Content-Length promised.
