@@ -18,7 +18,7 @@ import {
 } from 'vscode-languageclient/node';
 import { cliInvocation, describeProgress, ModelListing, parseListing, parsePullLine, PercentTracker, PickAction, pickerEntries, PullEvent, recommended } from './models';
 import { LogLevelName, parseServerLogLine } from './serverLog';
-import { CodeLspSettings, Host, initializationOptions, modelName, needsRestart, readSettings, serverLaunch } from './settings';
+import { answeringModel, CodeLspSettings, Host, initializationOptions, needsRestart, readSettings, serverEnvironment, serverLaunch } from './settings';
 import { initialStatus, isModelReadyLog, nextStatus, StatusEvent, StatusState, view } from './status';
 
 let client: LanguageClient | undefined;
@@ -28,6 +28,9 @@ let statusItem: vscode.StatusBarItem;
 let output: vscode.LogOutputChannel;
 let traceOutput: vscode.LogOutputChannel;
 let extensionPath: string;
+let secrets: vscode.SecretStorage;
+/** Where "CodeLsp: Set Engine API Key…" keeps the key (the editor's secret storage, never settings). */
+const apiKeySecret = 'codelsp.engineApiKey';
 let extensionContext: vscode.ExtensionContext;
 /** Starts and stops run one after another: a settings change during a start must not interleave. */
 let lifecycle: Promise<void> = Promise.resolve();
@@ -36,6 +39,7 @@ const progressNotifications = new Map<ProgressToken, { report(percentage?: numbe
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     extensionPath = context.extensionPath;
+    secrets = context.secrets;
     extensionContext = context;
     settings = currentSettings();
     status = initialStatus(settings.enable);
@@ -54,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.commands.registerCommand('codelsp.showLogs', () => output.show(true)),
         vscode.commands.registerCommand('codelsp.restartServer', restart),
         vscode.commands.registerCommand('codelsp.toggleCompletions', toggleCompletions),
+        vscode.commands.registerCommand('codelsp.setEngineApiKey', setEngineApiKey),
         vscode.workspace.onDidChangeConfiguration(e => {
             if (!e.affectsConfiguration('codelsp')) {
                 return;
@@ -138,7 +143,7 @@ async function start(): Promise<void> {
     const newClient = new LanguageClient(
         'codelsp',
         'CodeLsp',
-        { command: launch.command, args: launch.args, options: { env: process.env } },
+        { command: launch.command, args: launch.args, options: { env: serverEnvironment(process.env, settings, await secrets.get(apiKeySecret)) } },
         clientOptions,
     );
     // Registered before start() so they replace the client's defaults, also after a restart.
@@ -154,7 +159,7 @@ async function start(): Promise<void> {
     newClient.onNotification(LogMessageNotification.type, ({ type, message }) => {
         log(type, message);
         if (isModelReadyLog(message) && status.phase.kind !== 'error') {
-            update({ type: 'modelReady', model: modelName(settings.modelPath) || message });
+            update({ type: 'modelReady', model: answeringModel(settings, message) });
         }
     });
     newClient.onDidChangeState(e => {
@@ -166,7 +171,7 @@ async function start(): Promise<void> {
     client = newClient;
     try {
         await newClient.start();
-        if (settings.modelPath === '' && process.env.CODELSP_MODEL === undefined) {
+        if (settings.engine === 'local' && settings.modelPath === '' && process.env.CODELSP_MODEL === undefined) {
             update({ type: 'noModel' });
             void offerModel();
         }
@@ -385,6 +390,25 @@ async function offerModel(): Promise<void> {
     } else if (choice === 'Choose a Model…') {
         await selectModel();
     }
+}
+
+/** Stores a team engine's API key in the editor's secret storage; the server gets it in its environment on restart. */
+async function setEngineApiKey(): Promise<void> {
+    const key = await vscode.window.showInputBox({
+        title: 'CodeLsp: API key of the inference engine',
+        prompt: 'Kept in the editor\'s secret storage and passed to the server in its environment; never written to settings. Leave empty to remove it.',
+        password: true,
+        ignoreFocusOut: true,
+    });
+    if (key === undefined) {
+        return;
+    }
+    if (key.trim() === '') {
+        await secrets.delete(apiKeySecret);
+    } else {
+        await secrets.store(apiKeySecret, key.trim());
+    }
+    await restart();
 }
 
 async function toggleCompletions(): Promise<void> {
