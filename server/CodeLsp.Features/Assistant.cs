@@ -369,12 +369,18 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         public void Report(T value) => report(value);
     }
 
+    /// <summary>Shortest pause after a keystroke before an automatic request goes to a remote engine.</summary>
+    internal const int RemoteMinDebounceMs = 150;
+
     internal static PipelineOptions PipelineOptionsFrom(AssistantSettings settings) => new()
     {
         ContextTokens = settings.ContextTokens,
         CompileCheck = settings.CompileCheck,
         ConstrainedDecoding = settings.ConstrainedDecoding,
-        Trigger = new TriggerOptions { Automatic = settings.Automatic },
+        // A shared engine serves a whole team: typing must not reach it between keystrokes (ENGINES.md §8.3: 150–300 ms).
+        Trigger = settings.Engine == EngineKinds.Local
+            ? new TriggerOptions { Automatic = settings.Automatic }
+            : new TriggerOptions { Automatic = settings.Automatic, MinDebounceMs = RemoteMinDebounceMs },
         MaxTokens = settings.MaxTokens,
         MaxTokensSingleLine = Math.Min(settings.MaxTokens, 32),
         TimeLimit = TimeSpan.FromMilliseconds(settings.TimeLimitMs),

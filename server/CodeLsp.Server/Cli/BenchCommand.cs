@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateCompletion());
         command.Subcommands.Add(BenchContextCommand.Create());
         command.Subcommands.Add(CreateCompileCheck());
+        command.Subcommands.Add(CreateRemote());
         command.Subcommands.Add(RobustnessBenchCommands.CreateExit());
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         return command;
@@ -25,6 +26,14 @@ internal static class BenchCommand
         var command = new Command("compile-check", "Check true and mutated continuations at member accesses: kept, dropped, time per check") { folder, sites };
         command.SetAction((parse, ct) =>
             new CompileCheckBenchmark(Console.Out).RunAsync(Path.GetFullPath(parse.GetValue(folder)!), parse.GetValue(sites), CliLogging.Create(), ct));
+        return command;
+    }
+
+    private static Command CreateRemote()
+    {
+        var keystrokes = new Option<int>("--keystrokes") { Description = "Keystrokes typed with an awaited request after each", DefaultValueFactory = _ => 150 };
+        var command = new Command("remote", "Drive the server over LSP against llama.cpp, Ollama and vLLM doubles on 127.0.0.1: server overhead per remote completion, a burst at 30 ms a key") { keystrokes };
+        command.SetAction((parse, ct) => new RemoteEngineBenchmark(Console.Out).RunAsync(parse.GetValue(keystrokes), ct));
         return command;
     }
 
