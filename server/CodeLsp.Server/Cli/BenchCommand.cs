@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateCompletion());
         command.Subcommands.Add(BenchContextCommand.Create());
         command.Subcommands.Add(CreateCompileCheck());
+        command.Subcommands.Add(BenchConstrainedCommand.Create());
         return command;
     }
 
