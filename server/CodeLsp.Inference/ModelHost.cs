@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using CodeLsp.Inference.Chat;
+using CodeLsp.Inference.Engines;
 using LLama;
 using LLama.Common;
 using LLama.Native;
@@ -11,7 +13,8 @@ namespace CodeLsp.Inference;
 /// Owns one loaded model: its weights, one long-lived <see cref="LLamaContext"/>, and the record of which prompt
 /// tokens that context's KV cache holds. Completions run one at a time on that context; each new prompt keeps the
 /// cached tokens it shares with the previous one and decodes only the rest, which is what keeps keystroke
-/// completions cheap.
+/// completions cheap. Chat requests (AI actions) run on a second context of their own (<see cref="ChatGenerator"/>);
+/// both take the <see cref="PriorityGate"/> before native work, so typing is served between an action's decode steps.
 /// </summary>
 public sealed class ModelHost : IDisposable
 {
@@ -27,6 +30,8 @@ public sealed class ModelHost : IDisposable
     private readonly LLamaToken? _bos;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LLamaBatch _batch = new();
+    private readonly PriorityGate _compute = new();
+    private readonly ChatGenerator? _chat;
 
     // Tokens whose KV cells are valid: position i of sequence 0 holds _cached[i]. Updated after every successful
     // decode, so it stays true when a request is cancelled between decodes.
@@ -34,7 +39,8 @@ public sealed class ModelHost : IDisposable
     private VocabularyTrie? _vocabularyTrie;
     private bool _disposed;
 
-    private ModelHost(LLamaWeights weights, LLamaContext context, ModelDescription description, int batchSize, Serilog.ILogger logger)
+    private ModelHost(LLamaWeights weights, LLamaContext context, ModelParams parameters, ChatPromptRenderer? chat,
+        ModelDescription description, int batchSize, Serilog.ILogger logger)
     {
         _weights = weights;
         _context = context;
@@ -47,6 +53,7 @@ public sealed class ModelHost : IDisposable
         _stopTokens = description.FimTokens is { } fim
             ? [fim.Prefix, fim.Suffix, fim.Middle, .. fim.StopTokens]
             : [];
+        _chat = chat is null ? null : new ChatGenerator(weights, parameters, chat, _compute, IsStop, batchSize, logger);
     }
 
     public ModelDescription Description { get; }
@@ -75,6 +82,12 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>Test hook: called on the inference thread after each prompt batch with the number of cached tokens.</summary>
     internal Action<int>? PromptBatchDecoded { get; set; }
+
+    /// <summary>The chat side, when the model has a chat template (tests use its hooks).</summary>
+    internal ChatGenerator? Chat => _chat;
+
+    /// <summary>The gate both contexts take before native work (tests and benchmarks read who waits).</summary>
+    internal PriorityGate Compute => _compute;
 
     /// <summary>Number of llama.cpp decode calls made so far (tests use it to prove a request never touched the model).</summary>
     internal int DecodeCalls { get; private set; }
@@ -126,6 +139,7 @@ public sealed class ModelHost : IDisposable
             }
 
             var fim = ResolveFimTokens(weights, info);
+            var chat = ChatPromptRenderer.TryCreate(weights);
             var description = new ModelDescription
             {
                 Path = path,
@@ -136,6 +150,7 @@ public sealed class ModelHost : IDisposable
                 VocabularySize = weights.Vocab.Count,
                 ParameterCount = (long)weights.ParameterCount,
                 FimTokens = fim,
+                ChatTemplate = chat?.TemplateName,
                 FileSizeBytes = info.FileSizeBytes,
                 LoadTime = clock.Elapsed,
             };
@@ -146,7 +161,7 @@ public sealed class ModelHost : IDisposable
                 description.ContextSize, threads, fim?.Source ?? "none");
             logger.Debug("Context: {ContextSize} tokens, batch {BatchSize}, ubatch {UBatchSize}", context.ContextSize, context.BatchSize, context.Params.UBatchSize);
             // llama.cpp lowers the batch size to the context size; a larger batch would be rejected.
-            return new ModelHost(weights, context, description, Math.Min(batchSize, (int)context.BatchSize), logger);
+            return new ModelHost(weights, context, parameters, chat, description, Math.Min(batchSize, (int)context.BatchSize), logger);
         }
         catch
         {
@@ -177,13 +192,32 @@ public sealed class ModelHost : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            // The native work is synchronous; run it off the caller's thread (the LSP loop).
-            return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            // A background chat gives the model up between its decode steps; interactive requests go first.
+            using (await _compute.EnterAsync(limits.Priority, cancellationToken).ConfigureAwait(false))
+            {
+                // The native work is synchronous; run it off the caller's thread (the LSP loop).
+                return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Answers a chat in the model's own template on the chat context (greedy). Throws <see cref="NotSupportedException"/>
+    /// when the model has no chat template; cancellation stops it before its next decode step.
+    /// </summary>
+    public Task<ChatCompletion> ChatAsync(ChatRequest request, GenerationLimits limits, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_chat is null)
+        {
+            throw new NotSupportedException($"Model '{Description.Name}' has no chat template, so it cannot answer chat requests; use an instruct model.");
+        }
+
+        return _chat.ChatAsync(request, limits, cancellationToken);
     }
 
     /// <summary>The token ids <see cref="CompleteAsync"/> would decode for this prompt (benchmarks replay them on raw LLamaSharp).</summary>
@@ -215,6 +249,7 @@ public sealed class ModelHost : IDisposable
             }
 
             _disposed = true;
+            _chat?.Dispose();
             _context.Dispose();
             _weights.Dispose();
         }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using CodeLsp.Inference;
 using CodeLsp.Inference.Constraints;
 using CodeLsp.Inference.Engines;
+using CodeLsp.Inference.Engines.Remote;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Context;
 using CodeLsp.Workspace.Loading;
@@ -204,10 +205,25 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
             : Task.FromResult<IdentifierConstraint?>(null);
         var context = document is null ? null : await ContextAsync(uri, document, text, offset, prefix.Length, suffix.Length, token).ConfigureAwait(false);
         var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout, Context = context, FirstIdentifier = await constraint.ConfigureAwait(false) };
-        var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit);
+        var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit)
+        {
+            // Cleaning keeps only the first line at a single-line site: once it is complete, more text is waste
+            // (and a remote engine's request is closed at once).
+            StopWhen = multiLine ? null : static text => text.AsSpan().IndexOfAny('\n', '\r') >= 0,
+        };
         logger.Debug("FIM prompt for {Uri}: prefix {Prefix} suffix {Suffix}", uri, prefix, suffix);
 
-        var generated = await model.CompleteAsync(prompt, limits, token).ConfigureAwait(false);
+        FimCompletion generated;
+        try
+        {
+            generated = await model.CompleteAsync(prompt, limits, token).ConfigureAwait(false);
+        }
+        catch (EngineRequestException ex)
+        {
+            // A remote engine failed (the engine tells the user once); this keystroke gets no suggestion.
+            Report(uri, new CompletionTrace("engine error: " + ex.Problem, multiLine, null, stopwatch.Elapsed, waited) { Prompt = prompt });
+            return null;
+        }
         _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
         var site = CompletionSiteReader.Read(text, offset, multiLine);
         // A name cut by the token or time limit is part of a name, which is no member: nothing worth showing.

@@ -14,6 +14,8 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchContextCommand.Create());
         command.Subcommands.Add(CreateCompileCheck());
         command.Subcommands.Add(BenchConstrainedCommand.Create());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateExit());
+        command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         return command;
     }
 
