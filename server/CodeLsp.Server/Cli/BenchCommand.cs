@@ -14,6 +14,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchContextCommand.Create());
         command.Subcommands.Add(CreateCompileCheck());
         command.Subcommands.Add(CreateRemote());
+        command.Subcommands.Add(BenchConstrainedCommand.Create());
         command.Subcommands.Add(RobustnessBenchCommands.CreateExit());
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
