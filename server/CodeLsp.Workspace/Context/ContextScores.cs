@@ -68,6 +68,9 @@ internal static class ContextLimits
     /// <summary>Members offered per type reached one step further.</summary>
     public const int MaxChainedMembers = 12;
 
+    /// <summary>How many of the types in use (nearest first) also offer the extension methods the solution calls on them.</summary>
+    public const int MaxExtendedScopeTypes = 4;
+
     /// <summary>Most time spent binding the names near the caret (nearest first); the rest of the request is cheap.</summary>
     public static readonly TimeSpan ReferencedBindingBudget = TimeSpan.FromMilliseconds(10);
 }

@@ -60,18 +60,28 @@ internal static class MemberLookup
     /// Extension methods applicable to <paramref name="receiver"/> and in scope at <paramref name="position"/>, already
     /// reduced (their receiver parameter bound): the solution's own, plus common LINQ operators when System.Linq is imported.
     /// </summary>
-    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver)
+    /// <param name="usedNames">
+    /// When given, extension methods of referenced packages and the framework whose name it accepts come too (the
+    /// ones the solution calls: <c>services.AddScoped</c>, <c>value.ShouldBe</c>); each assembly is indexed once.
+    /// </param>
+    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver, Func<string, bool>? usedNames = null)
     {
         var inScope = NamespacesInScope(model, position);
         var compilation = model.Compilation;
-        var assemblies = compilation.SourceModule.ReferencedAssemblySymbols.Where(a => a is ISourceAssemblySymbol).Prepend(compilation.Assembly);
+        var assemblies = compilation.SourceModule.ReferencedAssemblySymbols.Where(a => usedNames is not null || a is ISourceAssemblySymbol).Prepend(compilation.Assembly);
+        var linqReturned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var assembly in assemblies)
         {
+            var fromSource = assembly is ISourceAssemblySymbol;
             foreach (var method in ExtensionIndex.GetValue(assembly, IndexExtensionMethods))
             {
+                if (!fromSource && !usedNames!(method.Name)) continue;
                 if (!inScope.Contains(method.ContainingNamespace.ToDisplayString())) continue;
                 if (!model.IsAccessible(position, method)) continue;
-                if (method.ReduceExtensionMethod(receiver) is { } reduced) yield return (reduced, true);
+                if (method.ReduceExtensionMethod(receiver) is not { } reduced) continue;
+                // One overload per framework operator: the model knows them; it needs to know that they apply here.
+                if (!fromSource && !linqReturned.Add(method.Name)) continue;
+                yield return (reduced, fromSource);
             }
         }
         if (!inScope.Contains("System.Linq") || receiver.SpecialType == SpecialType.System_String) yield break;
@@ -84,7 +94,7 @@ internal static class MemberLookup
         foreach (var member in linq.GetMembers())
         {
             // One overload per operator: the model knows LINQ; it needs to know that it applies here.
-            if (member is not IMethodSymbol { IsExtensionMethod: true } method || !CommonLinqOperators.Contains(method.Name) || seen.Contains(method.Name)) continue;
+            if (member is not IMethodSymbol { IsExtensionMethod: true } method || !CommonLinqOperators.Contains(method.Name) || seen.Contains(method.Name) || linqReturned.Contains(method.Name)) continue;
             if (method.ReduceExtensionMethod(receiver) is { } reduced && seen.Add(method.Name)) yield return (reduced, false);
         }
     }
