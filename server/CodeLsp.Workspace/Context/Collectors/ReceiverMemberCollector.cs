@@ -135,7 +135,7 @@ internal static class ReceiverMemberCollector
                 {
                     candidates = candidates.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, nextType, site.IsUsed)
                         .Where(e => e.FromSource || site.Usage.Count(e.Reduced.Name) > 0)
-                        .Select(e => ((ISymbol)e.Reduced, ContextScores.ChainedMember - 0.05 + site.UsageScore(e.Reduced))));
+                        .Select(e => ((ISymbol)e.Reduced, (e.FromSource ? ContextScores.ChainedMember - 0.05 : ContextScores.ScopeTypeMemberMetadata) + site.UsageScore(e.Reduced))));
                 }
                 var taken = 0;
                 foreach (var (candidate, score) in candidates.OrderByDescending(c => c.Score))

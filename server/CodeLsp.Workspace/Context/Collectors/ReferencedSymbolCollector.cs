@@ -118,7 +118,7 @@ internal static class ReferencedSymbolCollector
             {
                 members = members.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.IsUsed)
                     .Where(e => site.IsUsed(e.Reduced.Name))
-                    .Select(e => ((ISymbol)e.Reduced, memberScore - 0.02 + site.UsageScore(e.Reduced))));
+                    .Select(e => ((ISymbol)e.Reduced, (e.FromSource ? memberScore - 0.02 : ContextScores.ScopeTypeMemberMetadata) + site.UsageScore(e.Reduced))));
             }
             members = members.OrderByDescending(m => m.Score);
             var taken = 0;
