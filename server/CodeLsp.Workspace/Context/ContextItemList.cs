@@ -44,7 +44,7 @@ internal sealed class ContextItemList
         // budget holds more names instead.
         var withSummary = IsFromSource(definition) && kind is ContextItemKinds.ReceiverMember or ContextItemKinds.ExpectedType;
         var text = withSummary ? SymbolSignatures.MemberWithSummary(shown) : SymbolSignatures.Member(shown);
-        Add(new ContextItem(kind, text, file, span, why, Math.Round(score, 4), false) { Group = group }, KeyOf(shown));
+        Add(new ContextItem(kind, text, file, span, why, Math.Round(score, 4), false) { Group = group, Name = shown.Name, Container = shown.ContainingType?.Name }, KeyOf(shown));
     }
 
     public static bool IsFromSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);

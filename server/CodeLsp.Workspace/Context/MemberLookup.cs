@@ -21,7 +21,7 @@ internal static class MemberLookup
         "Count", "Sum", "Min", "Max", "MinBy", "MaxBy", "Average", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending",
         "GroupBy", "ToList", "ToArray", "ToDictionary", "ToHashSet", "Distinct", "Take", "Skip", "Concat", "Contains", "Aggregate", "Zip");
 
-    private static readonly ConditionalWeakTable<IAssemblySymbol, IMethodSymbol[]> ExtensionIndex = new();
+    private static readonly ConditionalWeakTable<IAssemblySymbol, (IMethodSymbol Method, string Namespace)[]> ExtensionIndex = new();
 
     /// <summary>Members of the type and its base types (interfaces: all base interfaces), nearest first, hidden names once.</summary>
     public static IEnumerable<(ISymbol Member, bool Inherited)> Members(ITypeSymbol type)
@@ -64,19 +64,20 @@ internal static class MemberLookup
     /// When given, extension methods of referenced packages and the framework whose name it accepts come too (the
     /// ones the solution calls: <c>services.AddScoped</c>, <c>value.ShouldBe</c>); each assembly is indexed once.
     /// </param>
-    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver, Func<string, bool>? usedNames = null)
+    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver, Func<string, bool>? usedNames = null,
+        IReadOnlySet<string>? namespacesInScope = null)
     {
-        var inScope = NamespacesInScope(model, position);
+        var inScope = namespacesInScope ?? NamespacesInScope(model, position);
         var compilation = model.Compilation;
         var assemblies = compilation.SourceModule.ReferencedAssemblySymbols.Where(a => usedNames is not null || a is ISourceAssemblySymbol).Prepend(compilation.Assembly);
         var linqReturned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var assembly in assemblies)
         {
             var fromSource = assembly is ISourceAssemblySymbol;
-            foreach (var method in ExtensionIndex.GetValue(assembly, IndexExtensionMethods))
+            foreach (var (method, ns) in ExtensionIndex.GetValue(assembly, IndexExtensionMethods))
             {
                 if (!fromSource && !usedNames!(method.Name)) continue;
-                if (!inScope.Contains(method.ContainingNamespace.ToDisplayString())) continue;
+                if (!inScope.Contains(ns)) continue;
                 if (!model.IsAccessible(position, method)) continue;
                 if (method.ReduceExtensionMethod(receiver) is not { } reduced) continue;
                 // One overload per framework operator: the model knows them; it needs to know that they apply here.
@@ -100,7 +101,7 @@ internal static class MemberLookup
     }
 
     /// <summary>Namespaces whose extension methods are visible: usings (global ones too) and the enclosing namespaces.</summary>
-    private static HashSet<string> NamespacesInScope(SemanticModel model, int position)
+    public static HashSet<string> NamespacesInScope(SemanticModel model, int position)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var scope in model.GetImportScopes(position))
@@ -115,9 +116,9 @@ internal static class MemberLookup
         return names;
     }
 
-    private static IMethodSymbol[] IndexExtensionMethods(IAssemblySymbol assembly)
+    private static (IMethodSymbol Method, string Namespace)[] IndexExtensionMethods(IAssemblySymbol assembly)
     {
-        var result = new List<IMethodSymbol>();
+        var result = new List<(IMethodSymbol Method, string Namespace)>();
         var pending = new Stack<INamespaceSymbol>();
         pending.Push(assembly.GlobalNamespace);
         while (pending.Count > 0)
@@ -129,7 +130,7 @@ internal static class MemberLookup
                 if (!type.MightContainExtensionMethods) continue;
                 foreach (var member in type.GetMembers())
                 {
-                    if (member is IMethodSymbol { IsExtensionMethod: true } method) result.Add(method);
+                    if (member is IMethodSymbol { IsExtensionMethod: true } method) result.Add((method, method.ContainingNamespace.ToDisplayString()));
                 }
             }
         }

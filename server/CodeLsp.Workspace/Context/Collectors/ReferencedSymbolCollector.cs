@@ -116,7 +116,7 @@ internal static class ReferencedSymbolCollector
             // The extension methods the solution calls on the nearest types (`result.ShouldBeTrue()`, `rule.NotNull()`).
             if (extended++ < MaxExtendedScopeTypes)
             {
-                members = members.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.IsUsed)
+                members = members.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.IsUsed, site.NamespacesInScope)
                     .Where(e => site.IsUsed(e.Reduced.Name))
                     .Select(e => ((ISymbol)e.Reduced, (e.FromSource ? memberScore - 0.02 : ContextScores.ScopeTypeMemberMetadata) + site.UsageScore(e.Reduced))));
             }
