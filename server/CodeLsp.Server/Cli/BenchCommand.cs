@@ -20,6 +20,7 @@ internal static class BenchCommand
         command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
         command.Subcommands.Add(RobustnessBenchCommands.CreateLoad());
         command.Subcommands.Add(CreateSolution());
+        command.Subcommands.Add(CreateNextEdits());
         return command;
     }
 
@@ -89,6 +90,18 @@ internal static class BenchCommand
                 if (temp is not null) Directory.Delete(temp, recursive: true);
             }
         });
+        return command;
+    }
+
+    private static Command CreateNextEdits()
+    {
+        var folder = new Argument<string>("folder") { Description = "Solution folder (MSBuild writes obj/ there)", DefaultValueFactory = _ => "tests/fixtures/Warehouse" };
+        var cases = new Option<int>("--cases") { Description = "Declaration edits to make (spread over the kinds)", DefaultValueFactory = _ => 80 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the sample", DefaultValueFactory = _ => 1 };
+        var noRecall = new Option<bool>("--no-recall") { Description = "Skip the recall check (it compiles the whole solution twice per edit)" };
+        var command = new Command("next-edits", "Time from a declaration edit to its compile-checked next edits (p50/p95 per kind), and recall vs. the compiler's new errors") { folder, cases, seed, noRecall };
+        command.SetAction(async (parse, ct) =>
+            await new Benchmarks.NextEditBenchmark(Console.Out).RunAsync(Path.GetFullPath(parse.GetValue(folder)!), parse.GetValue(cases), !parse.GetValue(noRecall), parse.GetValue(seed), CliLogging.Create(), ct).ConfigureAwait(false));
         return command;
     }
 }
