@@ -19,4 +19,6 @@ public sealed record AssistantSettings
     public bool CompileCheck { get; init; } = true;
     /// <summary>Suggest while typing; when false only explicit requests are answered.</summary>
     public bool Automatic { get; init; } = true;
+    /// <summary>Most time one model call of an AI action (code action) may take.</summary>
+    public int ActionTimeLimitMs { get; init; } = 180_000;
 }

@@ -148,6 +148,10 @@ public sealed record ServerCapabilities
     [JsonPropertyName("executeCommandProvider")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ExecuteCommandOptions? ExecuteCommandProvider { get; init; }
+
+    [JsonPropertyName("codeActionProvider")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CodeActionOptions? CodeActionProvider { get; init; }
 }
 
 /// <summary>Commands the server executes. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#executeCommandOptions</summary>

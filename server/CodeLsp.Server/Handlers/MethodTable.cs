@@ -1,4 +1,5 @@
 using CodeLsp.Protocol;
+using CodeLsp.Server.Handlers.CodeAction;
 using CodeLsp.Server.Handlers.Configuration;
 using CodeLsp.Server.Handlers.InlineCompletion;
 using CodeLsp.Server.Handlers.Lifecycle;
@@ -34,6 +35,8 @@ internal static class MethodTable
 
         Request(     Methods.TextDocumentInlineCompletion,       ReadOnly, new InlineCompletionHandler(server)),
         Request(     Methods.WorkspaceExecuteCommand,            ReadOnly, new ExecuteCommandHandler(server)),
+        Request(     Methods.TextDocumentCodeAction,             ReadOnly, new CodeActionHandler(server)),
+        Notification(Methods.WindowWorkDoneProgressCancel,       ReadOnly, new WorkDoneProgressCancelHandler(server)),
     ];
 
     private static MethodRegistration Request<TParams, TResult>(string method, MethodMode mode, IRequestHandler<TParams, TResult> handler) =>

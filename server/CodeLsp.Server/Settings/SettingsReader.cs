@@ -108,6 +108,9 @@ internal static class SettingsReader
                 case "timeLimitMs":
                     if (ReadInt(value, 50, 600_000, Where(), warnings) is { } timeLimit) settings = settings with { TimeLimitMs = timeLimit };
                     break;
+                case "actionTimeLimitMs":
+                    if (ReadInt(value, 1000, 3_600_000, Where(), warnings) is { } actionLimit) settings = settings with { ActionTimeLimitMs = actionLimit };
+                    break;
                 case "logLevel":
                     if (value.ValueKind == JsonValueKind.String && ServerLogging.TryParseLevel(value.GetString()!, out var level)) logLevel = level;
                     else warnings.Add($"{Where()} must be one of {ServerLogging.LevelNames}; ignored.");

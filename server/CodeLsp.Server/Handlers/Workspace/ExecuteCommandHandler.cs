@@ -5,11 +5,16 @@ using StreamJsonRpc;
 
 namespace CodeLsp.Server.Handlers.Workspace;
 
-/// <summary>workspace/executeCommand: the accept command of inline suggestions (statistics and prefetch).</summary>
+/// <summary>workspace/executeCommand: the accept command of inline suggestions (statistics and prefetch), and the AI actions' run command.</summary>
 internal sealed class ExecuteCommandHandler(ServerState server) : IRequestHandler<ExecuteCommandParams, object?>
 {
-    public Task<object?> HandleAsync(ExecuteCommandParams request, RequestContext context, CancellationToken cancellationToken)
+    public async Task<object?> HandleAsync(ExecuteCommandParams request, RequestContext context, CancellationToken cancellationToken)
     {
+        if (request.Command == Features.Actions.AiActionNames.RunCommand)
+        {
+            return await new CodeAction.AiRunCommand(server).RunAsync(request.Arguments, cancellationToken).ConfigureAwait(false);
+        }
+
         if (request.Command != Features.Assistant.AcceptedCommand)
         {
             throw new LocalRpcException($"Unknown command '{request.Command}'") { ErrorCode = LspErrorCodes.InvalidParams };
@@ -18,6 +23,6 @@ internal sealed class ExecuteCommandHandler(ServerState server) : IRequestHandle
         {
             server.Assistant.SuggestionAccepted(id.GetString()!);
         }
-        return Task.FromResult<object?>(null);
+        return null;
     }
 }
