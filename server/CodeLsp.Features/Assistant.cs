@@ -1,9 +1,13 @@
 using CodeLsp.Features.Actions;
+using System.Collections.Concurrent;
 using CodeLsp.Features.Completion;
+using CodeLsp.Features.NextEdits;
 using CodeLsp.Inference;
 using CodeLsp.Inference.Engines;
+using CodeLsp.Inference.Engines.Remote;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Documents;
+using Microsoft.CodeAnalysis.Text;
 using Serilog;
 
 namespace CodeLsp.Features;
@@ -15,6 +19,8 @@ namespace CodeLsp.Features;
 public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics = null) : IAssistant
 {
     private readonly WorkspaceHost _workspace = new(logger);
+    private readonly ConcurrentDictionary<string, NextEditSource> _shownNextEdits = new();
+    private NextEditTracker? _nextEdits;
     private CancellationTokenSource? _workspaceLoad;
     private ICodeActionProvider? _codeActions;
 
@@ -24,6 +30,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private readonly object _gate = new();
     private AssistantSettings _settings = new();
     private ModelLoadOptions? _loadOptions;
+    private RemoteEngineOptions? _remote;
     private CancellationTokenSource? _loading;
     private InlineCompletionPipeline? _pipeline;
     private ModelStatus _status = new ModelStatus.NotConfigured();
@@ -45,6 +52,10 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         {
             if (_disposed) return;
             _settings = settings;
+            if (settings.Engine != EngineKinds.Local || _remote is not null)
+            {
+                if (ApplyEngine(settings)) return;
+            }
             var path = ExpandPath(settings.ModelPath);
             if (path is null)
             {
@@ -70,6 +81,75 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         }
     }
 
+    /// <summary>
+    /// Applies the <c>engine</c> settings (under <see cref="_gate"/>): a remote engine replaces the pipeline's engine at
+    /// once (no restart, no socket until then) and is probed in the background; true when that handled the settings.
+    /// Leaving a remote engine for <c>local</c> drops it and returns false, so the model path is applied as usual.
+    /// </summary>
+    private bool ApplyEngine(AssistantSettings settings)
+    {
+        var (remote, problem) = RemoteEngineSettings.From(settings);
+        if (remote is null && problem is null)
+        {
+            _remote = null;
+            SwapPipeline(null);
+            return false;
+        }
+        _loading?.Cancel();
+        _loadOptions = null;
+        if (problem is not null)
+        {
+            _remote = null;
+            SwapPipeline(null);
+            logger.Error("Engine settings: {Problem}", problem);
+            SetStatus(new ModelStatus.Failed(settings.EngineUrl ?? settings.Engine, problem));
+            return true;
+        }
+        if (remote == _remote && _pipeline is { } current)
+        {
+            SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+            return true;
+        }
+        _remote = remote;
+        var engine = RemoteEngines.Create(remote!, logger);
+        engine.Notice += message => Notice?.Invoke(message);
+        SwapPipeline(new InlineCompletionPipeline(engine, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+        _loading = new CancellationTokenSource();
+        var token = _loading.Token;
+        SetStatus(new ModelStatus.Loading(remote!.BaseUrl.ToString(), 0));
+        _ = Task.Run(() => ConnectAsync(engine, token), token);
+        return true;
+    }
+
+    /// <summary>Asks the remote engine what it serves, so a wrong URL, key or model shows now rather than at the first keystroke.</summary>
+    private async Task ConnectAsync(RemoteEngine engine, CancellationToken token)
+    {
+        var url = engine.Options.BaseUrl.ToString();
+        try
+        {
+            var probe = await engine.ConnectAsync(token).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (token.IsCancellationRequested || _disposed) return;
+                logger.Information("Engine {Kind} at {Url}: model {Model}, answered in {Ms:F0} ms", engine.Options.Kind, url, probe.ModelName, probe.Latency.TotalMilliseconds);
+                SetStatus(new ModelStatus.Ready(url, probe.ModelName, probe.Latency) { Engine = engine.Options.Kind });
+            }
+            if (probe.Warning is { } warning) Notice?.Invoke(warning);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (EngineRequestException ex)
+        {
+            logger.Error("Engine {Kind} at {Url}: {Message}", engine.Options.Kind, url, ex.Message);
+            lock (_gate)
+            {
+                // The pipeline stays: once the server answers, completions work and the status recovers.
+                if (!token.IsCancellationRequested && !_disposed) SetStatus(new ModelStatus.Failed(url, ex.Message));
+            }
+        }
+    }
+
     public Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
     {
         var pipeline = Pipeline;
@@ -79,10 +159,56 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     public void SuggestionAccepted(string suggestionId) => Pipeline?.Accepted(suggestionId);
 
-    public void DocumentChanged(TextDocumentState document) => Pipeline?.DocumentChanged(document.Uri, document.Text);
+    public void DocumentChanged(TextDocumentState document)
+    {
+        if (document.IsCSharp) NextEdits.DocumentChanged(document.Uri, document.Version, document.Text);
+        Pipeline?.DocumentChanged(document.Uri, document.Text);
+    }
+
+    /// <summary>Follow-up edits after each change: analysed in the background against the solution before the edit.</summary>
+    public NextEditTracker NextEdits
+    {
+        get
+        {
+            if (Volatile.Read(ref _nextEdits) is { } tracker) return tracker;
+            var created = new NextEditTracker(_workspace, logger, () => Pipeline?.Model);
+            return Interlocked.CompareExchange(ref _nextEdits, created, null) ?? created;
+        }
+    }
+
+    public async Task<IReadOnlyList<NextEdit>?> NextEditsAsync(Uri uri, int version, LinePosition position, CancellationToken cancellationToken)
+    {
+        var edits = await NextEdits.EditsAsync(uri, version, position, useModel: _settings.Enabled, cancellationToken).ConfigureAwait(false);
+        foreach (var edit in edits ?? [])
+        {
+            if (_shownNextEdits.Count > 10_000) _shownNextEdits.Clear();
+            if (_shownNextEdits.TryAdd(edit.Id, edit.Source)) statistics?.NextEditShown(SourceName(edit.Source));
+        }
+        return edits;
+    }
+
+    public async Task<IReadOnlyList<NextEdit>?> NextEditFixesAsync(Uri uri, int version, CancellationToken cancellationToken)
+    {
+        var result = await NextEdits.CompilerEditsAsync(uri, version, cancellationToken).ConfigureAwait(false);
+        foreach (var edit in result?.Edits ?? []) _shownNextEdits.TryAdd(edit.Id, edit.Source);
+        return result?.Edits;
+    }
+
+    public IReadOnlyList<PendingModelEdit> NextEditModelSites(Uri uri, int version) => NextEdits.ModelSites(uri, version);
+
+    public void NextEditFeedback(string id, NextEditOutcome outcome)
+    {
+        var source = SourceName(_shownNextEdits.TryGetValue(id, out var s) ? s : NextEditSource.Compiler);
+        logger.Debug("Next edit {Id} ({Source}) {Outcome}", id, source, outcome);
+        if (outcome == NextEditOutcome.Accepted) statistics?.NextEditAccepted(source);
+        else statistics?.NextEditDismissed(source);
+    }
+
+    private static string SourceName(NextEditSource source) => source == NextEditSource.Model ? "model" : "compiler";
 
     public void DocumentClosed(Uri uri)
     {
+        _nextEdits?.DocumentClosed(uri);
         Pipeline?.Forget(uri);
         _workspace.DocumentClosed(uri);
     }
@@ -133,7 +259,9 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                     logger.Debug("Workspace: {Message}", p.Message);
                     WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, p.Message, Done: false));
                 });
-                await _workspace.LoadAsync(folder, trusted, progress, token).ConfigureAwait(false);
+                var settings = _settings;
+                var loadOptions = new WorkspaceLoadOptions { TargetFramework = settings.TargetFramework, AllTargetFrameworks = settings.LoadAllTargetFrameworks };
+                await _workspace.LoadAsync(folder, trusted, progress, token, loadOptions).ConfigureAwait(false);
                 var state = _workspace.State;
                 logger.Information("Workspace {Folder}: {Status} ({Mode}), {Projects} project(s), {Documents} document(s) in {Ms:F0} ms",
                     folder, state.Status, state.Mode, state.ProjectCount, state.DocumentCount, state.Elapsed.TotalMilliseconds);
@@ -231,7 +359,15 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     private void SwapPipeline(InlineCompletionPipeline? next)
     {
-        if (next is not null) next.Completed += (uri, trace) => CompletionTraced?.Invoke(uri, trace);
+        if (next is not null) next.Completed += (uri, trace) =>
+        {
+            // A remote engine that failed its probe (down, loading) and now answers: say it is ready.
+            if (trace.Model is not null && Status is ModelStatus.Failed && next.Model is RemoteEngine remote && ReferenceEquals(Pipeline, next))
+            {
+                SetStatus(new ModelStatus.Ready(remote.Options.BaseUrl.ToString(), remote.Info.ModelName, trace.Total) { Engine = remote.Options.Kind });
+            }
+            CompletionTraced?.Invoke(uri, trace);
+        };
         var old = Interlocked.Exchange(ref _pipeline, next);
         if (old is not null && old.Model != next?.Model)
         {
@@ -262,6 +398,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     {
         ContextTokens = settings.ContextTokens,
         CompileCheck = settings.CompileCheck,
+        ConstrainedDecoding = settings.ConstrainedDecoding,
         Trigger = new TriggerOptions { Automatic = settings.Automatic },
         MaxTokens = settings.MaxTokens,
         MaxTokensSingleLine = Math.Min(settings.MaxTokens, 32),
@@ -290,6 +427,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             SwapPipeline(null);
         }
         statistics?.Flush();
+        _nextEdits?.Dispose();
         _workspaceLoad?.Cancel();
         _workspace.Dispose();
         return ValueTask.CompletedTask;

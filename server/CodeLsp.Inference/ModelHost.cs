@@ -5,6 +5,7 @@ using CodeLsp.Inference.Engines;
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using CodeLsp.Inference.Constraints;
 
 namespace CodeLsp.Inference;
 
@@ -35,6 +36,7 @@ public sealed class ModelHost : IDisposable
     // Tokens whose KV cells are valid: position i of sequence 0 holds _cached[i]. Updated after every successful
     // decode, so it stays true when a request is cancelled between decodes.
     private readonly List<LLamaToken> _cached = [];
+    private VocabularyTrie? _vocabularyTrie;
     private bool _disposed;
 
     private ModelHost(LLamaWeights weights, LLamaContext context, ModelParams parameters, ChatPromptRenderer? chat,
@@ -71,6 +73,9 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>The loaded weights, for tests that need the model's own vocabulary.</summary>
     internal LLamaWeights Weights => _weights;
+
+    /// <summary>The model's vocabulary as a byte trie, for <see cref="FimPrompt.FirstIdentifier"/>; built on first use.</summary>
+    internal VocabularyTrie VocabularyTrie => _vocabularyTrie ??= VocabularyTrie.FromModel(_weights.Vocab);
 
     /// <summary>Test hook: called on the inference thread after each generated token with the count so far.</summary>
     internal Action<int>? TokenGenerated { get; set; }
@@ -267,13 +272,22 @@ public sealed class ModelHost : IDisposable
 
         var generationClock = Stopwatch.StartNew();
         var decoder = new TokenTextDecoder(_weights.Vocab);
+        var mask = prompt.FirstIdentifier is { } constraint ? new IdentifierMask(constraint, VocabularyTrie, _stopTokens) : null;
         var (reason, generated) = logitsIndex < 0
             ? (StopReason.ContextFull, 0)
-            : Generate(logitsIndex, limits, clock, decoder, cancellationToken);
+            : Generate(logitsIndex, limits, clock, decoder, mask, cancellationToken);
 
-        var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed);
+        var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed)
+        {
+            Constraint = mask?.Report,
+        };
         _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
             generated, completion.GenerationTime.TotalMilliseconds, reason);
+        if (mask is not null)
+        {
+            _logger.Debug("First identifier constrained to {Names} names ({Description}): {Steps} steps, {Overridden} overridden, {ConstraintMs:F3} ms",
+                prompt.FirstIdentifier!.Names.Count, prompt.FirstIdentifier.Description, completion.Constraint!.Steps, completion.Constraint.Overridden, completion.Constraint.Time.TotalMilliseconds);
+        }
         _logger.Debug("Completion text: {CompletionText}", completion.Text);
         return completion;
     }
@@ -304,9 +318,12 @@ public sealed class ModelHost : IDisposable
         return 0;
     }
 
-    /// <summary>Greedy generation from the logits at <paramref name="logitsIndex"/> until a stop condition.</summary>
+    /// <summary>
+    /// Greedy generation from the logits at <paramref name="logitsIndex"/> until a stop condition; while
+    /// <paramref name="mask"/> is active, the greedy choice is limited to what it allows.
+    /// </summary>
     private (StopReason Reason, int Generated) Generate(int logitsIndex, GenerationLimits limits, Stopwatch clock,
-        TokenTextDecoder decoder, CancellationToken cancellationToken)
+        TokenTextDecoder decoder, IdentifierMask? mask, CancellationToken cancellationToken)
     {
         if (limits.MaxTokens <= 0)
         {
@@ -316,7 +333,20 @@ public sealed class ModelHost : IDisposable
         var generated = 0;
         while (true)
         {
-            var token = Greedy(_context.NativeHandle.GetLogitsIth(logitsIndex));
+            var logits = _context.NativeHandle.GetLogitsIth(logitsIndex);
+            var token = Greedy(logits);
+            if (mask is { IsActive: true })
+            {
+                var chosen = mask.Choose(logits, (int)token, IsStop(token));
+                if (chosen < 0)
+                {
+                    return (StopReason.EndOfGeneration, generated);
+                }
+
+                token = chosen;
+                mask.Accept((int)token);
+            }
+
             if (IsStop(token))
             {
                 return (StopReason.EndOfGeneration, generated);

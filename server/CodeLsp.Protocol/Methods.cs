@@ -18,6 +18,9 @@ public static class Methods
     public const string TextDocumentInlineCompletion = "textDocument/inlineCompletion";
     public const string TextDocumentCodeAction = "textDocument/codeAction";
 
+    /// <summary>CodeLsp's own request: the follow-up edits after the last edit (see NextEditsParams).</summary>
+    public const string CodeLspNextEdits = "codelsp/nextEdits";
+
     public const string WorkspaceDidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string WorkspaceExecuteCommand = "workspace/executeCommand";
     public const string WorkspaceDidChangeWatchedFiles = "workspace/didChangeWatchedFiles";

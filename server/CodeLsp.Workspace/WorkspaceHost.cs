@@ -59,8 +59,9 @@ public sealed class WorkspaceHost : IDisposable
     /// evaluated by MSBuild (design-time builds run the project's targets): they get an ad-hoc project of their files,
     /// as does a load that fails. Open documents stay overlaid across the switch.
     /// </summary>
-    public async Task LoadAsync(string folder, bool trusted, IProgress<WorkspaceLoadProgress>? progress, CancellationToken ct)
+    public async Task LoadAsync(string folder, bool trusted, IProgress<WorkspaceLoadProgress>? progress, CancellationToken ct, WorkspaceLoadOptions? options = null)
     {
+        options ??= WorkspaceLoadOptions.Default;
         folder = Path.GetFullPath(folder);
         var clock = Stopwatch.StartNew();
         lock (_gate)
@@ -143,6 +144,17 @@ public sealed class WorkspaceHost : IDisposable
         {
             lock (diagnostics) { failures.Add(e.Message); diagnostics.Add($"Failure: {e.Message}"); }
             _logger.Error(e, "Loading {Target} failed", target[0]);
+        }
+
+        if (loaded is not null && !options.AllTargetFrameworks)
+        {
+            var selection = TargetFrameworkSelection.KeepOnePerProject(loaded, options.TargetFramework);
+            loaded = selection.Solution;
+            if (selection.Dropped > 0)
+            {
+                _logger.Information("Multi-targeted projects: using {Kept}; {Dropped} other target-framework instance(s) left out (settings: targetFramework, loadAllTargetFrameworks)",
+                    string.Join(", ", selection.Kept), selection.Dropped);
+            }
         }
 
         List<string> allDiagnostics;
@@ -382,7 +394,7 @@ public sealed class WorkspaceHost : IDisposable
 
     private static int CountDocuments(Solution solution) => solution.Projects.Sum(p => p.DocumentIds.Count);
 
-    internal static string PathOf(Uri uri) => uri.IsFile ? Path.GetFullPath(uri.LocalPath) : uri.ToString();
+    public static string PathOf(Uri uri) => uri.IsFile ? Path.GetFullPath(uri.LocalPath) : uri.ToString();
 
     private static bool IsSolutionFile(string path) =>
         path.EndsWith(".sln", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".slnx", StringComparison.OrdinalIgnoreCase);

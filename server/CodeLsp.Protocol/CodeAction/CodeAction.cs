@@ -19,8 +19,9 @@ public sealed record CodeActionParams
 /// <summary>What the client knows at the range. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#codeActionContext</summary>
 public sealed record CodeActionContext
 {
+    /// <summary>Kept raw: the server computes its own diagnostics, and clients send other servers' in varying shapes.</summary>
     [JsonPropertyName("diagnostics")]
-    public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
+    public IReadOnlyList<JsonElement> Diagnostics { get; init; } = [];
 
     [JsonPropertyName("only")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -69,6 +70,10 @@ public sealed record CodeAction
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<Diagnostic>? Diagnostics { get; init; }
 
+    [JsonPropertyName("isPreferred")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? IsPreferred { get; init; }
+
     [JsonPropertyName("disabled")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CodeActionDisabled? Disabled { get; init; }
@@ -94,6 +99,13 @@ public sealed record CodeActionDisabled
     public required string Reason { get; init; }
 }
 
+/// <summary>Code action kinds. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#codeActionKind</summary>
+public static class CodeActionKinds
+{
+    public const string QuickFix = "quickfix";
+    public const string RefactorRewrite = "refactor.rewrite";
+}
+
 /// <summary>https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#codeActionTag</summary>
 public static class CodeActionTags
 {
@@ -104,7 +116,8 @@ public static class CodeActionTags
 public sealed record CodeActionOptions
 {
     [JsonPropertyName("codeActionKinds")]
-    public IReadOnlyList<string> CodeActionKinds { get; init; } = [];
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? CodeActionKinds { get; init; }
 
     [JsonPropertyName("resolveProvider")]
     public bool ResolveProvider { get; init; }
@@ -132,17 +145,7 @@ public sealed record TextDocumentEdit
     public required OptionalVersionedTextDocumentIdentifier TextDocument { get; init; }
 
     [JsonPropertyName("edits")]
-    public required IReadOnlyList<TextEdit> Edits { get; init; }
-}
-
-/// <summary>A document at a version, or null for "as on disk". https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#optionalVersionedTextDocumentIdentifier</summary>
-public sealed record OptionalVersionedTextDocumentIdentifier
-{
-    [JsonPropertyName("uri")]
-    public required Uri Uri { get; init; }
-
-    [JsonPropertyName("version")]
-    public int? Version { get; init; }
+    public IReadOnlyList<TextEdit> Edits { get; init; } = [];
 }
 
 /// <summary>A replacement (annotated when <see cref="AnnotationId"/> is set). https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#textEdit</summary>

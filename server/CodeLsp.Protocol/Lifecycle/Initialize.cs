@@ -145,13 +145,13 @@ public sealed record ServerCapabilities
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public InlineCompletionOptions? InlineCompletionProvider { get; init; }
 
-    [JsonPropertyName("executeCommandProvider")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ExecuteCommandOptions? ExecuteCommandProvider { get; init; }
-
     [JsonPropertyName("codeActionProvider")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CodeActionOptions? CodeActionProvider { get; init; }
+
+    [JsonPropertyName("executeCommandProvider")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ExecuteCommandOptions? ExecuteCommandProvider { get; init; }
 }
 
 /// <summary>Commands the server executes. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#executeCommandOptions</summary>

@@ -13,6 +13,8 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateCompletion());
         command.Subcommands.Add(BenchContextCommand.Create());
         command.Subcommands.Add(CreateCompileCheck());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateExit());
+        command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         return command;
     }
 

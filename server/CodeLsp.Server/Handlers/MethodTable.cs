@@ -1,6 +1,7 @@
 using CodeLsp.Protocol;
 using CodeLsp.Server.Handlers.CodeAction;
 using CodeLsp.Server.Handlers.Configuration;
+using CodeLsp.Server.Handlers.NextEdits;
 using CodeLsp.Server.Handlers.InlineCompletion;
 using CodeLsp.Server.Handlers.Lifecycle;
 using CodeLsp.Server.Handlers.TextSync;
@@ -35,7 +36,8 @@ internal static class MethodTable
 
         Request(     Methods.TextDocumentInlineCompletion,       ReadOnly, new InlineCompletionHandler(server)),
         Request(     Methods.WorkspaceExecuteCommand,            ReadOnly, new ExecuteCommandHandler(server)),
-        Request(     Methods.TextDocumentCodeAction,             ReadOnly, new CodeActionHandler(server)),
+        Request(     Methods.TextDocumentCodeAction,             ReadOnly, new CodeActionHandler(server, [new AiCodeActions(server), new NextEditCodeActions(server)])),
+        Request(     Methods.CodeLspNextEdits,                   ReadOnly, new NextEditsHandler(server)),
         Notification(Methods.WindowWorkDoneProgressCancel,       ReadOnly, new WorkDoneProgressCancelHandler(server)),
     ];
 

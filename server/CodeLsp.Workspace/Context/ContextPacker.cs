@@ -5,8 +5,10 @@ namespace CodeLsp.Workspace.Context;
 /// <summary>
 /// Packs items into a token budget and renders them. Packing is greedy by score: the best item first, each item
 /// taken when it still fits (with its group's header and closing brace the first time the group appears).
-/// Rendering is C# in line comments: each group is a declaration header with its members indented under it,
-/// groups ordered from the least to the most relevant so the most relevant facts sit nearest the code.
+/// Rendering is C# in line comments: each group is a declaration header with its members indented under it;
+/// groups, and the members inside a group, go from the least to the most relevant, so the most relevant fact sits
+/// nearest the code the model continues (FIM models attend most to what is closest), and a prompt that had to be
+/// shortened from its start would lose the least relevant first.
 /// </summary>
 public static class ContextPacker
 {
@@ -43,7 +45,7 @@ public static class ContextPacker
     {
         var blocks = included
             .GroupBy(i => i.Group ?? "\u0001" + i.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Select(g => (Items: g.OrderBy(i => i.Sequence).ToList(), Score: g.Max(i => i.Score)))
+            .Select(g => (Items: g.OrderBy(i => i.Score).ThenByDescending(i => i.Sequence).ToList(), Score: g.Max(i => i.Score)))
             .OrderBy(b => b.Score).ThenByDescending(b => b.Items[0].Sequence)
             .ToList();
         if (blocks.Count == 0) return "";

@@ -40,8 +40,8 @@ internal sealed class AiRunCommand(ServerState server)
             server.RunningActions[token.Value.ToString()!] = cancellation;
             try
             {
-                await client.RequestAsync<JsonElement?>(Methods.WindowWorkDoneProgressCreate, new WorkDoneProgressCreateParams { Token = token.Value }, cancellationToken).ConfigureAwait(false);
-                await client.ProgressAsync(token.Value, new WorkDoneProgressBegin { Title = $"CodeLsp AI: {Title(domain.Action)}", Cancellable = true, Message = "Starting" }).ConfigureAwait(false);
+                await client.InvokeWithParameterObjectAsync<JsonElement?>(Methods.WindowWorkDoneProgressCreate, new WorkDoneProgressCreateParams { Token = token.Value }, cancellationToken).ConfigureAwait(false);
+                await Progress(client, token.Value, new WorkDoneProgressBegin { Title = $"CodeLsp AI: {Title(domain.Action)}", Cancellable = true, Message = "Starting" }).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -54,9 +54,9 @@ internal sealed class AiRunCommand(ServerState server)
         AiActionOutcome outcome;
         try
         {
-            var progress = new Progress(message =>
+            var progress = new Reporter(message =>
             {
-                if (token is { } t) _ = client.ProgressAsync(t, new WorkDoneProgressReport { Message = message });
+                if (token is { } t) _ = Progress(client, t, new WorkDoneProgressReport { Message = message });
             });
             outcome = await server.Assistant.RunActionAsync(domain, document, progress, cancellation.Token).ConfigureAwait(false);
         }
@@ -71,7 +71,7 @@ internal sealed class AiRunCommand(ServerState server)
             if (token is { } t)
             {
                 server.RunningActions.TryRemove(t.ToString()!, out _);
-                _ = client.ProgressAsync(t, new WorkDoneProgressEnd());
+                _ = Progress(client, t, new WorkDoneProgressEnd());
             }
         }
 
@@ -114,7 +114,7 @@ internal sealed class AiRunCommand(ServerState server)
         }
 
         var client = server.Client!;
-        var result = await client.RequestAsync<ApplyWorkspaceEditResult>(Methods.WorkspaceApplyEdit, new ApplyWorkspaceEditParams
+        var result = await client.InvokeWithParameterObjectAsync<ApplyWorkspaceEditResult>(Methods.WorkspaceApplyEdit, new ApplyWorkspaceEditParams
         {
             Label = $"CodeLsp AI: {Title(domain.Action)}",
             Edit = ToWorkspaceEdit(moved, model, ClientActionSupport.From(server.ClientCapabilities).ChangeAnnotations),
@@ -126,7 +126,7 @@ internal sealed class AiRunCommand(ServerState server)
         }
 
         var reason = $"The editor did not apply the AI edit: {result.FailureReason ?? "no reason given"}.";
-        await client.NotifyAsync(Methods.WindowShowMessage, new ShowMessageParams { Type = MessageType.Warning, Message = "CodeLsp AI: " + reason }).ConfigureAwait(false);
+        await client.NotifyWithParameterObjectAsync(Methods.WindowShowMessage, new ShowMessageParams { Type = MessageType.Warning, Message = "CodeLsp AI: " + reason }).ConfigureAwait(false);
         return new AiRunResult { Applied = false, Reason = reason };
     }
 
@@ -145,7 +145,7 @@ internal sealed class AiRunCommand(ServerState server)
             {
                 try
                 {
-                    var chosen = await client.RequestAsync<MessageActionItem?>(Methods.WindowShowMessageRequest, message, CancellationToken.None).ConfigureAwait(false);
+                    var chosen = await client.InvokeWithParameterObjectAsync<MessageActionItem?>(Methods.WindowShowMessageRequest, message, CancellationToken.None).ConfigureAwait(false);
                     if (chosen?.Title == ShowAttempt && outcome?.RejectedText is { } attempt) await ShowAttemptAsync(client, domain, attempt).ConfigureAwait(false);
                     else if (chosen is not null && chosen.Title == outcome?.FallbackTitle && server.Documents.Get(domain.Uri) is { } document)
                     {
@@ -164,7 +164,7 @@ internal sealed class AiRunCommand(ServerState server)
     }
 
     /// <summary>Writes the rejected attempt to a read-only file in the state folder and asks the client to open it.</summary>
-    private async Task ShowAttemptAsync(ClientRequests client, AiActionArguments domain, string attempt)
+    private async Task ShowAttemptAsync(JsonRpc client, AiActionArguments domain, string attempt)
     {
         var folder = Path.Combine(StateFolder.Resolve(server.GetEnvironmentVariable), "attempts");
         Directory.CreateDirectory(folder);
@@ -173,11 +173,11 @@ internal sealed class AiRunCommand(ServerState server)
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead);
         if (ClientActionSupport.From(server.ClientCapabilities).ShowDocument)
         {
-            await client.RequestAsync<ShowDocumentResult>(Methods.WindowShowDocument, new ShowDocumentParams { Uri = new Uri(path), TakeFocus = true }, CancellationToken.None).ConfigureAwait(false);
+            await client.InvokeWithParameterObjectAsync<ShowDocumentResult>(Methods.WindowShowDocument, new ShowDocumentParams { Uri = new Uri(path), TakeFocus = true }, CancellationToken.None).ConfigureAwait(false);
         }
         else
         {
-            await client.NotifyAsync(Methods.WindowShowMessage, new ShowMessageParams { Type = MessageType.Info, Message = $"The rejected attempt is in {path}" }).ConfigureAwait(false);
+            await client.NotifyWithParameterObjectAsync(Methods.WindowShowMessage, new ShowMessageParams { Type = MessageType.Info, Message = $"The rejected attempt is in {path}" }).ConfigureAwait(false);
         }
     }
 
@@ -218,7 +218,10 @@ internal sealed class AiRunCommand(ServerState server)
         _ => "Generate tests with AI",
     };
 
-    private sealed class Progress(Action<string> report) : IProgress<string>
+    private static Task Progress(JsonRpc client, IntegerOrString token, WorkDoneProgress value) =>
+        client.NotifyWithParameterObjectAsync(Methods.Progress, new ProgressParams { Token = token, Value = value });
+
+    private sealed class Reporter(Action<string> report) : IProgress<string>
     {
         public void Report(string value) => report(value);
     }

@@ -1,59 +1,28 @@
-using System.Text.Json;
-using CodeLsp.Features.Actions;
 using CodeLsp.Protocol;
 using CodeLsp.Server.Hosting;
-using LspCodeAction = CodeLsp.Protocol.CodeAction;
 
 namespace CodeLsp.Server.Handlers.CodeAction;
 
 /// <summary>
-/// textDocument/codeAction: the offers of every Features-level provider (AI actions, next edits …) as LSP code actions.
-/// Never runs the model: AI actions carry the <c>codelsp.ai.run</c> command. <c>tags</c> only where the client supports
-/// them, <c>disabled</c> only where it supports that (elsewhere a disabled action is left out).
+/// textDocument/codeAction: collects the actions of every provider for the range. The model never runs here: an
+/// action that needs it carries a command. A failing provider costs its actions, not the request.
 /// </summary>
-internal sealed class CodeActionHandler(ServerState server) : IRequestHandler<CodeActionParams, IReadOnlyList<LspCodeAction>>
+internal sealed class CodeActionHandler(ServerState server, IReadOnlyList<ICodeActionProvider> providers) : IRequestHandler<CodeActionParams, IReadOnlyList<Protocol.CodeAction>>
 {
-    public async Task<IReadOnlyList<LspCodeAction>> HandleAsync(CodeActionParams request, RequestContext context, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Protocol.CodeAction>> HandleAsync(CodeActionParams request, RequestContext context, CancellationToken cancellationToken)
     {
-        if (context.GetDocument(request.TextDocument.Uri) is not { } document) return [];
-        var query = new CodeActionQuery(document, ProtocolConversions.ToLinePositionSpan(request.Range), request.Context.TriggerKind == 2)
+        var actions = new List<Protocol.CodeAction>();
+        foreach (var provider in providers)
         {
-            Only = request.Context.Only,
-        };
-        var offers = await server.Assistant.GetCodeActionsAsync(query, cancellationToken).ConfigureAwait(false);
-        var support = ClientActionSupport.From(server.ClientCapabilities);
-        var actions = new List<LspCodeAction>();
-        foreach (var offer in offers)
-        {
-            if (offer.DisabledReason is not null && !support.Disabled) continue;
-            actions.Add(new LspCodeAction
+            try
             {
-                Title = offer.Title,
-                Kind = offer.Kind,
-                Diagnostics = offer.Diagnostics.Count == 0 ? null : offer.Diagnostics.Select(ToDiagnostic).ToList(),
-                Disabled = offer.DisabledReason is { } reason ? new CodeActionDisabled { Reason = reason } : null,
-                Tags = offer.IsAi && support.LlmTag ? [CodeActionTags.LlmGenerated] : null,
-                Command = offer.Arguments is { } arguments
-                    ? new Command
-                    {
-                        Title = offer.Title,
-                        CommandIdentifier = AiActionNames.RunCommand,
-                        Arguments = [JsonSerializer.SerializeToElement(AiRunArguments.From(arguments), LspJson.Options)],
-                    }
-                    : null,
-                Edit = offer.Edits is { } edits ? AiRunCommand.ToWorkspaceEdit(edits, null) : null,
-            });
+                actions.AddRange(await provider.ProvideAsync(request, context, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                server.Logger.Warning(e, "Code action provider {Provider} failed", provider.GetType().Name);
+            }
         }
-
         return actions;
     }
-
-    private static Diagnostic ToDiagnostic(OfferedDiagnostic d) => new()
-    {
-        Range = ProtocolConversions.ToRange(d.Range),
-        Severity = d.IsError ? 1 : 2,
-        Code = JsonSerializer.SerializeToElement(d.Id),
-        Source = "codelsp",
-        Message = d.Message,
-    };
 }
