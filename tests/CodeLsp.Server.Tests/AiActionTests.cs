@@ -103,7 +103,7 @@ public sealed class AiActionTests : IAsyncLifetime
         var result = await server.Client.InitializeAsync();
         Assert.Contains(AiActionNames.RunCommand, result.Capabilities.ExecuteCommandProvider!.Commands);
         Assert.False(result.Capabilities.CodeActionProvider!.ResolveProvider);
-        Assert.Contains("quickfix", result.Capabilities.CodeActionProvider.CodeActionKinds);
+        Assert.Equal(["quickfix", "refactor.rewrite"], result.Capabilities.CodeActionProvider.CodeActionKinds!);
     }
 
     [Fact]
