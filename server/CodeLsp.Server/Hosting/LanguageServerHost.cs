@@ -74,6 +74,7 @@ public sealed class LanguageServerHost
         var reporter = new ModelStatusReporter(
             _assistant, rpc, () => server.ClientCapabilities.Window?.WorkDoneProgress == true, _logger);
         server.StatusReporter = reporter;
+        server.Client = rpc;
 
         rpc.StartListening();
         _logger.Information("codelsp {Version} serving LSP", Handlers.Lifecycle.InitializeHandler.ServerVersion);
