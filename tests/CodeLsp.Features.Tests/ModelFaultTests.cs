@@ -57,3 +57,34 @@ public sealed class ModelFaultTests : IDisposable
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>A model with a real-size vocabulary (Qwen2.5's 151,665 tokens), its special tokens at ids above 151,000.</summary>
+public sealed class RealSizeVocabularyTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("codelsp-vocab-").FullName;
+
+    [Fact]
+    public async Task Loads_finds_its_fim_tokens_and_completes()
+    {
+        var model = Path.Combine(_directory, "vocab.gguf");
+        TinyModel.Write(model, new TinyModelOptions { VocabularySize = 151_665 });
+        await using var assistant = new Assistant(Serilog.Core.Logger.None);
+
+        assistant.ApplySettings(new AssistantSettings { ModelPath = model, Threads = 1 });
+        Assert.IsType<ModelStatus.Ready>(await assistant.WaitForModelAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(120)));
+        var host = ((CodeLsp.Inference.Engines.LocalEngine)assistant.Pipeline!.Model).Host;
+        var traces = new List<CompletionTrace>();
+        assistant.CompletionTraced += (_, trace) => traces.Add(trace);
+        var document = new TextDocumentState(new Uri("file:///vocab/A.cs"), "csharp", 1, SourceText.From("class A\n{\n    void M()\n    {\n        \n    }\n}\n"));
+        await assistant.CompleteAsync(new InlineCompletionQuery(document, 35, CompletionTrigger.Invoked, null), CancellationToken.None);
+
+        Assert.True(host.Description.SupportsFim);
+        Assert.True(host.Description.FimTokens!.Prefix > 151_000, $"FIM prefix id {host.Description.FimTokens.Prefix}");
+        Assert.Single(traces);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+}
