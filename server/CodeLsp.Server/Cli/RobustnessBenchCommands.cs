@@ -30,7 +30,7 @@ internal static class RobustnessBenchCommands
     {
         var model = new Option<string?>("--model") { Description = "GGUF model to load (default: a generated tiny model)" };
         var workspace = new Option<string?>("--workspace") { Description = "A folder whose projects to load (e.g. tests/fixtures/Warehouse)" };
-        var strace = new Option<bool>("--strace") { Description = "Also record every socket call with strace (default: when strace is installed)", DefaultValueFactory = _ => File.Exists("/usr/bin/strace") };
+        var strace = new Option<bool>("--strace") { Description = "Also record every socket call with strace (default: when strace is installed)", DefaultValueFactory = _ => StraceLog.IsUsable() };
         var cycles = new Option<int>("--cycles") { Description = "Edit + completion cycles", DefaultValueFactory = _ => 40 };
         var command = new Command("privacy", "A full editing run while every socket of the process tree is watched; prints them and any problem") { model, workspace, strace, cycles };
         command.SetAction((parse, ct) => new PrivacyBenchmark(Console.Out).RunAsync(

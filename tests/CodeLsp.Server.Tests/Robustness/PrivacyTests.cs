@@ -35,7 +35,7 @@ public sealed class PrivacyTests : IDisposable
     {
         var model = Path.Combine(_temp, "tiny.gguf");
         TinyModel.Write(model, new TinyModelOptions());
-        var strace = File.Exists("/usr/bin/strace");
+        var strace = StraceLog.IsUsable();
 
         var findings = await PrivacyRun.RunAsync(model, CopyWarehouse(), "information", strace, cycles: 8, CancellationToken.None);
 
