@@ -117,7 +117,9 @@ public sealed class ModelHost : IDisposable
             var batchSize = Math.Max(1, options.BatchSize);
             var parameters = new ModelParams(path)
             {
-                LoadMode = LLamaLoadMode.MemoryMap,
+                // Read into memory, not mapped: with a mapping, a model file overwritten in place while loaded (cp, a
+                // download tool) kills the process with SIGBUS on the next decode. Measured with ModelFaultTests.
+                LoadMode = LLamaLoadMode.None,
                 BatchSize = (uint)batchSize,
                 Threads = threads,
                 BatchThreads = threads,
