@@ -45,7 +45,17 @@ public sealed record CompletionTrace(
 
     /// <summary>What the compiler said of the suggestion, when it was asked.</summary>
     public CompileVerdict? CompileCheck { get; init; }
+
+    /// <summary>Where the time of a request that reached the model went (benchmarks find the server's overhead here).</summary>
+    public CompletionPhases? Phases { get; init; }
 }
+
+/// <summary>
+/// The time of one model request by phase: reading the site and the prompt window, waiting for the Roslyn
+/// context, the engine call (its prompt and generation time are in <see cref="FimCompletion"/>; the rest is the
+/// engine's own overhead: tokenizing, waiting for the model), cleaning, and the compile check.
+/// </summary>
+public sealed record CompletionPhases(TimeSpan Prompt, TimeSpan Context, TimeSpan Engine, TimeSpan Clean, TimeSpan CompileCheck);
 
 /// <summary>
 /// Position → prompt → model → clean suggestion. Owns, per document: the latest request (a newer one supersedes
@@ -180,19 +190,31 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
     private async Task<ShownSuggestion?> GenerateAsync(Uri uri, SourceText text, int offset, Stopwatch stopwatch, CancellationToken token)
     {
         var waited = stopwatch.Elapsed;
+        var phase = Stopwatch.GetTimestamp();
+        TimeSpan Lap()
+        {
+            var now = Stopwatch.GetTimestamp();
+            var elapsed = Stopwatch.GetElapsedTime(phase, now);
+            phase = now;
+            return elapsed;
+        }
         var tree = Parse(uri, text);
         var multiLine = CompletionShape.IsMultiLine(tree, offset);
         var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
         var document = workspace?.GetDocument(uri, text);
+        var promptPhase = Lap();
         var context = document is null ? null : await ContextAsync(uri, document, text, offset, prefix.Length, suffix.Length, token).ConfigureAwait(false);
+        var contextPhase = Lap();
         var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout, Context = context };
         var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit);
         logger.Debug("FIM prompt for {Uri}: prefix {Prefix} suffix {Suffix}", uri, prefix, suffix);
 
         var generated = await model.CompleteAsync(prompt, limits, token).ConfigureAwait(false);
+        var enginePhase = Lap();
         _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
         var site = CompletionSiteReader.Read(text, offset, multiLine);
         var suggestion = SuggestionPostprocessor.Clean(generated.Text, site);
+        var cleanPhase = Lap();
         CompileVerdict? verdict = null;
         if (suggestion is not null && document is not null && options.CompileCheck && HasRealProject(document))
         {
@@ -204,7 +226,8 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
             }
         }
         var outcome = verdict is { Introduces: true } ? "dropped by compile check" : suggestion is null ? "empty after cleaning" : "model";
-        Report(uri, new CompletionTrace(outcome, multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt, CompileCheck = verdict });
+        var phases = new CompletionPhases(promptPhase, contextPhase, enginePhase, cleanPhase, Lap());
+        Report(uri, new CompletionTrace(outcome, multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt, CompileCheck = verdict, Phases = phases });
         if (suggestion is null) return null;
 
         var shown = new ShownSuggestion(text, offset, suggestion);
