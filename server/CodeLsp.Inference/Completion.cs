@@ -49,7 +49,11 @@ public sealed record FimCompletion(
     int ReusedPromptTokens,
     TimeSpan PromptTime,
     int GeneratedTokens,
-    TimeSpan GenerationTime);
+    TimeSpan GenerationTime)
+{
+    /// <summary>Part of <see cref="PromptTime"/> spent turning the prompt's text into tokens (the rest is decoding).</summary>
+    public TimeSpan TokenizeTime { get; init; }
+}
 
 public enum StopReason
 {

@@ -224,6 +224,7 @@ public sealed class ModelHost : IDisposable
         var clock = Stopwatch.StartNew();
         cancellationToken.ThrowIfCancellationRequested();
         var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
+        var tokenizeTime = clock.Elapsed;
         var reused = KeepCachedPrefix(tokens);
         var logitsIndex = DecodePrompt(tokens, reused, cancellationToken);
         var promptTime = clock.Elapsed;
@@ -236,7 +237,7 @@ public sealed class ModelHost : IDisposable
             ? (StopReason.ContextFull, 0)
             : Generate(logitsIndex, limits, clock, decoder, cancellationToken);
 
-        var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed);
+        var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed) { TokenizeTime = tokenizeTime };
         _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
             generated, completion.GenerationTime.TotalMilliseconds, reason);
         _logger.Debug("Completion text: {CompletionText}", completion.Text);

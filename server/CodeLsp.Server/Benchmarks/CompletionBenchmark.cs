@@ -253,6 +253,11 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
                     var tokens = host2.PromptTokenIds(trace.Prompt, 16);
                     var rawMs = raw.Run(tokens, trace.Model.GeneratedTokens).TotalMilliseconds;
                     AddPhases(coldPhases, ms, trace);
+                    AddSplit(coldPhases, "tokenizing the prompt (server only)", trace.Model.TokenizeTime.TotalMilliseconds);
+                    AddSplit(coldPhases, "prompt decode: server", (trace.Model.PromptTime - trace.Model.TokenizeTime).TotalMilliseconds);
+                    AddSplit(coldPhases, "prompt decode: raw", raw.LastPromptTime.TotalMilliseconds);
+                    AddSplit(coldPhases, "generation: server", trace.Model.GenerationTime.TotalMilliseconds);
+                    AddSplit(coldPhases, "generation: raw", rawMs - raw.LastPromptTime.TotalMilliseconds);
                     e2e.Add(ms);
                     baseline.Add(rawMs);
                 }
@@ -271,6 +276,12 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
         return figures;
     }
 
+    private static void AddSplit(Dictionary<string, List<double>> phases, string name, double ms)
+    {
+        if (!phases.TryGetValue(name, out var list)) phases[name] = list = [];
+        list.Add(ms);
+    }
+
     /// <summary>Where a model request's time went outside the model's own prompt and generation time.</summary>
     private static void AddPhases(Dictionary<string, List<double>> phases, double roundTripMs, CompletionTrace trace)
     {
@@ -287,6 +298,8 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
         Add("engine outside decode", (p.Engine - m.PromptTime - m.GenerationTime).TotalMilliseconds);
         Add("cleaning", p.Clean.TotalMilliseconds);
         Add("compile check", p.CompileCheck.TotalMilliseconds);
+        var accounted = roundTripMs - trace.Total.TotalMilliseconds + trace.Waited.TotalMilliseconds + (p.Prompt + p.Context + p.Engine + p.Clean + p.CompileCheck).TotalMilliseconds;
+        Add("round trip not in a phase", roundTripMs - accounted);
     }
 
     private static Task TypeAsync(JsonRpc client, int version, Position at, string text) =>
