@@ -399,7 +399,7 @@ public sealed class WorkspaceHost : IDisposable
 
     private static int CountDocuments(Solution solution) => solution.Projects.Sum(p => p.DocumentIds.Count);
 
-    internal static string PathOf(Uri uri) => uri.IsFile ? Path.GetFullPath(uri.LocalPath) : uri.ToString();
+    public static string PathOf(Uri uri) => uri.IsFile ? Path.GetFullPath(uri.LocalPath) : uri.ToString();
 
     private static bool IsSolutionFile(string path) =>
         path.EndsWith(".sln", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".slnx", StringComparison.OrdinalIgnoreCase);

@@ -294,7 +294,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
         Add("before generating (trigger, supersede)", trace.Waited.TotalMilliseconds);
         if (trace.Phases is not { } p || trace.Model is not { } m) return;
         Add("syntax and prompt window", p.Prompt.TotalMilliseconds);
-        Add("Roslyn context", p.Context.TotalMilliseconds);
+        Add("Roslyn context and constraint", p.Context.TotalMilliseconds);
         Add("engine outside decode", (p.Engine - m.PromptTime - m.GenerationTime).TotalMilliseconds);
         Add("cleaning", p.Clean.TotalMilliseconds);
         Add("compile check", p.CompileCheck.TotalMilliseconds);

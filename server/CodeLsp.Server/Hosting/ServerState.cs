@@ -41,8 +41,14 @@ internal sealed class ServerState(
     public ClientSettingsSources SettingsSources { get; set; } = new(null, null);
     public ClientSettings Settings { get; set; } = ClientSettings.Default;
 
+    /// <summary>The connection, for requests to the client (workspace/applyEdit); set by the host.</summary>
+    public StreamJsonRpc.JsonRpc? Client { get; set; }
+
     /// <summary>Set by the host once the connection exists.</summary>
     public ModelStatusReporter? StatusReporter { get; set; }
+
+    /// <summary>AI actions running under a progress token, so window/workDoneProgress/cancel can stop them.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, CancellationTokenSource> RunningActions { get; } = new();
 
     /// <summary>Completes with the process exit code when the client sends exit.</summary>
     public Task<int> ExitCode => _exit.Task;
