@@ -266,6 +266,7 @@ public sealed class ModelHost : IDisposable
         var clock = Stopwatch.StartNew();
         cancellationToken.ThrowIfCancellationRequested();
         var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
+        var tokenizeTime = clock.Elapsed;
         var reused = KeepCachedPrefix(tokens);
         var logitsIndex = DecodePrompt(tokens, reused, cancellationToken);
         var promptTime = clock.Elapsed;
@@ -282,6 +283,7 @@ public sealed class ModelHost : IDisposable
         var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed)
         {
             Constraint = mask?.Report,
+            TokenizeTime = tokenizeTime,
         };
         _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
             generated, completion.GenerationTime.TotalMilliseconds, reason);
