@@ -222,7 +222,12 @@ internal sealed class ConstrainedDecodingBenchmark(TextWriter output, int thread
                 var verdict = await SuggestionCompileCheck.CheckAsync(document, run.Site.Offset, run.Identifier, ct).ConfigureAwait(false);
                 checkedCount++;
                 if (verdict.Introduces) rejected.Add($".{run.Identifier} → {string.Join("; ", verdict.NewErrors)}");
-                if (verdict.NewErrors.Any(e => IsNameError(e, run.Identifier))) nameErrors++;
+                // A method's name alone is a method group, which some places reject by name: call it before blaming the list.
+                if (verdict.NewErrors.Any(e => IsNameError(e, run.Identifier)) &&
+                    (await SuggestionCompileCheck.CheckAsync(document, run.Site.Offset, run.Identifier + "()", ct).ConfigureAwait(false)).NewErrors.Any(e => IsNameError(e, run.Identifier)))
+                {
+                    nameErrors++;
+                }
             }
             finally
             {
