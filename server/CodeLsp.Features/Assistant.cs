@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
 using CodeLsp.Features.Completion;
+using CodeLsp.Features.NextEdits;
 using CodeLsp.Inference;
 using CodeLsp.Inference.Engines;
+using CodeLsp.Inference.Engines.Remote;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Documents;
+using Microsoft.CodeAnalysis.Text;
 using Serilog;
 
 namespace CodeLsp.Features;
@@ -14,6 +18,8 @@ namespace CodeLsp.Features;
 public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics = null) : IAssistant
 {
     private readonly WorkspaceHost _workspace = new(logger);
+    private readonly ConcurrentDictionary<string, NextEditSource> _shownNextEdits = new();
+    private NextEditTracker? _nextEdits;
     private CancellationTokenSource? _workspaceLoad;
 
     /// <summary>The command a client runs when the user accepts a suggestion (its argument: the suggestion id).</summary>
@@ -22,10 +28,14 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private readonly object _gate = new();
     private AssistantSettings _settings = new();
     private ModelLoadOptions? _loadOptions;
+    private RemoteEngineOptions? _remote;
     private CancellationTokenSource? _loading;
     private InlineCompletionPipeline? _pipeline;
     private ModelStatus _status = new ModelStatus.NotConfigured();
     private bool _disposed;
+    private ModelIdleUnloader? _idle;
+    private bool _unloadedForIdle;
+    private int _requestsInFlight;
 
     public ModelStatus Status => Volatile.Read(ref _status);
 
@@ -43,6 +53,11 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         {
             if (_disposed) return;
             _settings = settings;
+            (_idle ??= new ModelIdleUnloader(UnloadForIdle)).Configure(settings.UnloadAfterIdleMinutes);
+            if (settings.Engine != EngineKinds.Local || _remote is not null)
+            {
+                if (ApplyEngine(settings)) return;
+            }
             var path = ExpandPath(settings.ModelPath);
             if (path is null)
             {
@@ -60,27 +75,202 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 return;
             }
             _loadOptions = load;
-            _loading?.Cancel();
-            _loading = new CancellationTokenSource();
-            var token = _loading.Token;
-            SetStatus(new ModelStatus.Loading(path, 0));
-            _ = Task.Run(() => LoadAsync(load, token), token);
+            StartLoad(load);
         }
+    }
+
+    /// <summary>
+    /// Applies the <c>engine</c> settings (under <see cref="_gate"/>): a remote engine replaces the pipeline's engine at
+    /// once (no restart, no socket until then) and is probed in the background; true when that handled the settings.
+    /// Leaving a remote engine for <c>local</c> drops it and returns false, so the model path is applied as usual.
+    /// </summary>
+    private bool ApplyEngine(AssistantSettings settings)
+    {
+        var (remote, problem) = RemoteEngineSettings.From(settings);
+        if (remote is null && problem is null)
+        {
+            _remote = null;
+            SwapPipeline(null);
+            return false;
+        }
+        _loading?.Cancel();
+        _loadOptions = null;
+        if (problem is not null)
+        {
+            _remote = null;
+            SwapPipeline(null);
+            logger.Error("Engine settings: {Problem}", problem);
+            SetStatus(new ModelStatus.Failed(settings.EngineUrl ?? settings.Engine, problem));
+            return true;
+        }
+        if (remote == _remote && _pipeline is { } current)
+        {
+            SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+            return true;
+        }
+        _remote = remote;
+        var engine = RemoteEngines.Create(remote!, logger);
+        engine.Notice += message => Notice?.Invoke(message);
+        SwapPipeline(new InlineCompletionPipeline(engine, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+        _loading = new CancellationTokenSource();
+        var token = _loading.Token;
+        SetStatus(new ModelStatus.Loading(remote!.BaseUrl.ToString(), 0));
+        _ = Task.Run(() => ConnectAsync(engine, token), token);
+        return true;
+    }
+
+    /// <summary>Asks the remote engine what it serves, so a wrong URL, key or model shows now rather than at the first keystroke.</summary>
+    private async Task ConnectAsync(RemoteEngine engine, CancellationToken token)
+    {
+        var url = engine.Options.BaseUrl.ToString();
+        try
+        {
+            var probe = await engine.ConnectAsync(token).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (token.IsCancellationRequested || _disposed) return;
+                logger.Information("Engine {Kind} at {Url}: model {Model}, answered in {Ms:F0} ms", engine.Options.Kind, url, probe.ModelName, probe.Latency.TotalMilliseconds);
+                SetStatus(new ModelStatus.Ready(url, probe.ModelName, probe.Latency) { Engine = engine.Options.Kind });
+            }
+            if (probe.Warning is { } warning) Notice?.Invoke(warning);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (EngineRequestException ex)
+        {
+            logger.Error("Engine {Kind} at {Url}: {Message}", engine.Options.Kind, url, ex.Message);
+            lock (_gate)
+            {
+                // The pipeline stays: once the server answers, completions work and the status recovers.
+                if (!token.IsCancellationRequested && !_disposed) SetStatus(new ModelStatus.Failed(url, ex.Message));
+            }
+        }
+    }
+
+    /// <summary>Starts loading <paramref name="load"/> in the background, superseding any load under way. Call under the gate.</summary>
+    private void StartLoad(ModelLoadOptions load)
+    {
+        _unloadedForIdle = false;
+        _loading?.Cancel();
+        _loading = new CancellationTokenSource();
+        var token = _loading.Token;
+        SetStatus(new ModelStatus.Loading(load.Path, 0));
+        _ = Task.Run(() => LoadAsync(load, token), token);
     }
 
     public Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
     {
         var pipeline = Pipeline;
+        if (pipeline is null && _settings.Enabled && ReloadAfterIdle()) return TrackAsync(() => ReloadThenCompleteAsync(query, cancellationToken));
         if (pipeline is null || !_settings.Enabled) return Task.FromResult<IReadOnlyList<InlineSuggestion>>([]);
-        return pipeline.CompleteAsync(query, cancellationToken);
+        return TrackAsync(() => pipeline.CompleteAsync(query, cancellationToken));
+    }
+
+    /// <summary>Counts a request as in flight until it ends (the idle unloader never frees a model in use), then restarts the idle interval.</summary>
+    private async Task<IReadOnlyList<InlineSuggestion>> TrackAsync(Func<Task<IReadOnlyList<InlineSuggestion>>> request)
+    {
+        Interlocked.Increment(ref _requestsInFlight);
+        try
+        {
+            return await request().ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _requestsInFlight);
+            _idle?.Touch();
+        }
+    }
+
+    /// <summary>If the model was unloaded for idleness, starts reloading it; true when this request should wait for that.</summary>
+    private bool ReloadAfterIdle()
+    {
+        lock (_gate)
+        {
+            if (_disposed || !_unloadedForIdle || _loadOptions is null) return false;
+            logger.Information("Reloading model {Path} after idle unload", _loadOptions.Path);
+            StartLoad(_loadOptions);
+            return true;
+        }
+    }
+
+    private async Task<IReadOnlyList<InlineSuggestion>> ReloadThenCompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
+    {
+        await WaitForModelAsync(cancellationToken).ConfigureAwait(false);
+        return Pipeline is { } pipeline ? await pipeline.CompleteAsync(query, cancellationToken).ConfigureAwait(false) : [];
+    }
+
+    /// <summary>The idle timer fired: frees the model (its weights, context and KV cache); the next request reloads it.</summary>
+    private void UnloadForIdle()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _pipeline is null || _loadOptions is null || _status is not ModelStatus.Ready) return;
+            if (Volatile.Read(ref _requestsInFlight) > 0)
+            {
+                _idle?.Touch();
+                return;
+            }
+            SwapPipeline(null);
+            _unloadedForIdle = true;
+            logger.Information("Model {Path} unloaded after {Minutes:0.##} idle minute(s); the next request reloads it", _loadOptions.Path, _settings.UnloadAfterIdleMinutes);
+            SetStatus(new ModelStatus.Unloaded(_loadOptions.Path));
+        }
     }
 
     public void SuggestionAccepted(string suggestionId) => Pipeline?.Accepted(suggestionId);
 
-    public void DocumentChanged(TextDocumentState document) => Pipeline?.DocumentChanged(document.Uri, document.Text);
+    public void DocumentChanged(TextDocumentState document)
+    {
+        _idle?.Touch();
+        if (document.IsCSharp) NextEdits.DocumentChanged(document.Uri, document.Version, document.Text);
+        Pipeline?.DocumentChanged(document.Uri, document.Text);
+    }
+
+    /// <summary>Follow-up edits after each change: analysed in the background against the solution before the edit.</summary>
+    public NextEditTracker NextEdits
+    {
+        get
+        {
+            if (Volatile.Read(ref _nextEdits) is { } tracker) return tracker;
+            var created = new NextEditTracker(_workspace, logger, () => Pipeline?.Model);
+            return Interlocked.CompareExchange(ref _nextEdits, created, null) ?? created;
+        }
+    }
+
+    public async Task<IReadOnlyList<NextEdit>?> NextEditsAsync(Uri uri, int version, LinePosition position, CancellationToken cancellationToken)
+    {
+        var edits = await NextEdits.EditsAsync(uri, version, position, useModel: _settings.Enabled, cancellationToken).ConfigureAwait(false);
+        foreach (var edit in edits ?? [])
+        {
+            if (_shownNextEdits.Count > 10_000) _shownNextEdits.Clear();
+            if (_shownNextEdits.TryAdd(edit.Id, edit.Source)) statistics?.NextEditShown(SourceName(edit.Source));
+        }
+        return edits;
+    }
+
+    public async Task<IReadOnlyList<NextEdit>?> NextEditFixesAsync(Uri uri, int version, CancellationToken cancellationToken)
+    {
+        var result = await NextEdits.CompilerEditsAsync(uri, version, cancellationToken).ConfigureAwait(false);
+        foreach (var edit in result?.Edits ?? []) _shownNextEdits.TryAdd(edit.Id, edit.Source);
+        return result?.Edits;
+    }
+
+    public IReadOnlyList<PendingModelEdit> NextEditModelSites(Uri uri, int version) => NextEdits.ModelSites(uri, version);
+
+    public void NextEditFeedback(string id, NextEditOutcome outcome)
+    {
+        var source = SourceName(_shownNextEdits.TryGetValue(id, out var s) ? s : NextEditSource.Compiler);
+        logger.Debug("Next edit {Id} ({Source}) {Outcome}", id, source, outcome);
+        if (outcome == NextEditOutcome.Accepted) statistics?.NextEditAccepted(source);
+        else statistics?.NextEditDismissed(source);
+    }
+
+    private static string SourceName(NextEditSource source) => source == NextEditSource.Model ? "model" : "compiler";
 
     public void DocumentClosed(Uri uri)
     {
+        _nextEdits?.DocumentClosed(uri);
         Pipeline?.Forget(uri);
         _workspace.DocumentClosed(uri);
     }
@@ -108,7 +298,9 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                     logger.Debug("Workspace: {Message}", p.Message);
                     WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, p.Message, Done: false));
                 });
-                await _workspace.LoadAsync(folder, trusted, progress, token).ConfigureAwait(false);
+                var settings = _settings;
+                var loadOptions = new WorkspaceLoadOptions { TargetFramework = settings.TargetFramework, AllTargetFrameworks = settings.LoadAllTargetFrameworks };
+                await _workspace.LoadAsync(folder, trusted, progress, token, loadOptions).ConfigureAwait(false);
                 var state = _workspace.State;
                 logger.Information("Workspace {Folder}: {Status} ({Mode}), {Projects} project(s), {Documents} document(s) in {Ms:F0} ms",
                     folder, state.Status, state.Mode, state.ProjectCount, state.DocumentCount, state.Elapsed.TotalMilliseconds);
@@ -186,6 +378,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 var description = ((LocalEngine)Pipeline!.Model).Host.Description;
                 logger.Information("Model {Name} ready in {Ms:F0} ms ({Path})", description.Name, description.LoadTime.TotalMilliseconds, description.Path);
                 SetStatus(new ModelStatus.Ready(options.Path, description.Name, description.LoadTime));
+                _idle?.Touch();
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -206,7 +399,15 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     private void SwapPipeline(InlineCompletionPipeline? next)
     {
-        if (next is not null) next.Completed += (uri, trace) => CompletionTraced?.Invoke(uri, trace);
+        if (next is not null) next.Completed += (uri, trace) =>
+        {
+            // A remote engine that failed its probe (down, loading) and now answers: say it is ready.
+            if (trace.Model is not null && Status is ModelStatus.Failed && next.Model is RemoteEngine remote && ReferenceEquals(Pipeline, next))
+            {
+                SetStatus(new ModelStatus.Ready(remote.Options.BaseUrl.ToString(), remote.Info.ModelName, trace.Total) { Engine = remote.Options.Kind });
+            }
+            CompletionTraced?.Invoke(uri, trace);
+        };
         var old = Interlocked.Exchange(ref _pipeline, next);
         if (old is not null && old.Model != next?.Model)
         {
@@ -233,11 +434,18 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         public void Report(T value) => report(value);
     }
 
+    /// <summary>Shortest pause after a keystroke before an automatic request goes to a remote engine.</summary>
+    internal const int RemoteMinDebounceMs = 150;
+
     internal static PipelineOptions PipelineOptionsFrom(AssistantSettings settings) => new()
     {
         ContextTokens = settings.ContextTokens,
         CompileCheck = settings.CompileCheck,
-        Trigger = new TriggerOptions { Automatic = settings.Automatic },
+        ConstrainedDecoding = settings.ConstrainedDecoding,
+        // A shared engine serves a whole team: typing must not reach it between keystrokes (ENGINES.md §8.3: 150–300 ms).
+        Trigger = settings.Engine == EngineKinds.Local
+            ? new TriggerOptions { Automatic = settings.Automatic }
+            : new TriggerOptions { Automatic = settings.Automatic, MinDebounceMs = RemoteMinDebounceMs },
         MaxTokens = settings.MaxTokens,
         MaxTokensSingleLine = Math.Min(settings.MaxTokens, 32),
         TimeLimit = TimeSpan.FromMilliseconds(settings.TimeLimitMs),
@@ -265,6 +473,8 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             SwapPipeline(null);
         }
         statistics?.Flush();
+        _nextEdits?.Dispose();
+        _idle?.Dispose();
         _workspaceLoad?.Cancel();
         _workspace.Dispose();
         return ValueTask.CompletedTask;

@@ -1,5 +1,7 @@
 using CodeLsp.Features.Completion;
+using CodeLsp.Features.NextEdits;
 using CodeLsp.Workspace.Documents;
+using Microsoft.CodeAnalysis.Text;
 
 namespace CodeLsp.Features;
 
@@ -8,9 +10,16 @@ public abstract record ModelStatus
 {
     public sealed record NotConfigured : ModelStatus;
     public sealed record Loading(string Path, float Progress) : ModelStatus;
-    public sealed record Ready(string Path, string ModelName, TimeSpan LoadTime) : ModelStatus;
+    /// <summary>For a remote engine, <see cref="Path"/> is its URL and <see cref="LoadTime"/> the probe's round trip.</summary>
+    public sealed record Ready(string Path, string ModelName, TimeSpan LoadTime) : ModelStatus
+    {
+        /// <summary>Which engine kind answers (the <c>engine</c> setting).</summary>
+        public string Engine { get; init; } = Inference.Engines.EngineKinds.Local;
+    }
     /// <summary>Message says what is wrong with the file, in words a user can act on.</summary>
     public sealed record Failed(string Path, string Message) : ModelStatus;
+    /// <summary>Unloaded after the idle interval (unloadAfterIdleMinutes) to free its memory; the next request reloads it.</summary>
+    public sealed record Unloaded(string Path) : ModelStatus;
 }
 
 /// <summary>One step of loading a workspace folder's projects.</summary>
@@ -50,6 +59,23 @@ public interface IAssistant : IAsyncDisposable
 
     /// <summary>A file was deleted on disk.</summary>
     void FileDeleted(Uri uri) { }
+
+    /// <summary>
+    /// Next edits after the document's last edit, nearest to <paramref name="position"/> first; sites that need the model
+    /// get it here. Null when <paramref name="version"/> is not the document's current version.
+    /// </summary>
+    Task<IReadOnlyList<NextEdit>?> NextEditsAsync(Uri uri, int version, LinePosition position, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NextEdit>?>([]);
+
+    /// <summary>The compiler-decided next edits only (the model never runs): what quick fixes carry. Null when the version is stale.</summary>
+    Task<IReadOnlyList<NextEdit>?> NextEditFixesAsync(Uri uri, int version, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NextEdit>?>([]);
+
+    /// <summary>Sites of the current analysis whose edit needs the model (a quick fix offers a command for them).</summary>
+    IReadOnlyList<PendingModelEdit> NextEditModelSites(Uri uri, int version) => [];
+
+    /// <summary>The user accepted or dismissed the next edit with this id (local statistics).</summary>
+    void NextEditFeedback(string id, NextEditOutcome outcome) { }
 
     /// <summary>Something to tell the user once (window/showMessage), e.g. projects that failed to load.</summary>
     event Action<string>? Notice { add { } remove { } }

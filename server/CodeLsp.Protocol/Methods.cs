@@ -16,10 +16,15 @@ public static class Methods
     public const string TextDocumentDidClose = "textDocument/didClose";
     public const string TextDocumentDidSave = "textDocument/didSave";
     public const string TextDocumentInlineCompletion = "textDocument/inlineCompletion";
+    public const string TextDocumentCodeAction = "textDocument/codeAction";
+
+    /// <summary>CodeLsp's own request: the follow-up edits after the last edit (see NextEditsParams).</summary>
+    public const string CodeLspNextEdits = "codelsp/nextEdits";
 
     public const string WorkspaceDidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string WorkspaceExecuteCommand = "workspace/executeCommand";
     public const string WorkspaceDidChangeWatchedFiles = "workspace/didChangeWatchedFiles";
+    public const string WorkspaceApplyEdit = "workspace/applyEdit";
 
     public const string WindowShowMessage = "window/showMessage";
     public const string WindowLogMessage = "window/logMessage";

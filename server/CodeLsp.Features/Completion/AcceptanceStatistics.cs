@@ -16,12 +16,26 @@ public sealed class AcceptanceCounters
     public double AcceptanceRate => Shown == 0 ? 0 : (double)Accepted / Shown;
 }
 
+/// <summary>Counters for next edits of one source (compiler or model).</summary>
+public sealed class NextEditCounters
+{
+    public long Shown { get; set; }
+    public long Accepted { get; set; }
+    public long Dismissed { get; set; }
+
+    [JsonIgnore]
+    public double AcceptanceRate => Shown == 0 ? 0 : (double)Accepted / Shown;
+}
+
 /// <summary>What is stored: per model, and per model and suggestion length.</summary>
 public sealed class AcceptanceData
 {
     public Dictionary<string, AcceptanceCounters> Models { get; set; } = [];
     public Dictionary<string, Dictionary<string, AcceptanceCounters>> ByLength { get; set; } = [];
     public DateTimeOffset Since { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Next edits by source ("compiler", "model"): shown, accepted, dismissed.</summary>
+    public Dictionary<string, NextEditCounters> NextEdits { get; set; } = [];
 }
 
 /// <summary>
@@ -74,6 +88,23 @@ public sealed class AcceptanceStatistics : IDisposable
 
     public void PartiallyAccepted(string model, int length, int acceptedChars) =>
         Update(model, length, c => { c.PartiallyAccepted++; c.AcceptedChars += acceptedChars; });
+
+    public void NextEditShown(string source) => UpdateNextEdits(source, c => c.Shown++);
+
+    public void NextEditAccepted(string source) => UpdateNextEdits(source, c => c.Accepted++);
+
+    public void NextEditDismissed(string source) => UpdateNextEdits(source, c => c.Dismissed++);
+
+    private void UpdateNextEdits(string source, Action<NextEditCounters> change)
+    {
+        lock (_gate)
+        {
+            if (!_data.NextEdits.TryGetValue(source, out var counters)) _data.NextEdits[source] = counters = new NextEditCounters();
+            change(counters);
+            _dirty = true;
+            if (DateTime.UtcNow - _lastSave >= SaveInterval) SaveLocked();
+        }
+    }
 
     private void Update(string model, int length, Action<AcceptanceCounters> change)
     {

@@ -145,6 +145,10 @@ public sealed record ServerCapabilities
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public InlineCompletionOptions? InlineCompletionProvider { get; init; }
 
+    [JsonPropertyName("codeActionProvider")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CodeActionOptions? CodeActionProvider { get; init; }
+
     [JsonPropertyName("executeCommandProvider")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ExecuteCommandOptions? ExecuteCommandProvider { get; init; }

@@ -23,6 +23,15 @@ internal static class StatsCommand
             }
             var data = AcceptanceStatistics.Load(path);
             Console.WriteLine($"Acceptance statistics ({path}), since {data.Since:yyyy-MM-dd}; never sent anywhere.");
+            if (data.NextEdits.Count > 0)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"{"next edits by source",-32} {"shown",8} {"accepted",9} {"dismissed",9} {"rate",6}");
+                foreach (var (source, c) in data.NextEdits.OrderBy(n => n.Key, StringComparer.Ordinal))
+                {
+                    Console.WriteLine($"{source,-32} {N(c.Shown),8} {N(c.Accepted),9} {N(c.Dismissed),9} {c.AcceptanceRate.ToString("P0", CultureInfo.InvariantCulture),6}");
+                }
+            }
             if (data.Models.Count == 0)
             {
                 Console.WriteLine("No suggestions recorded yet.");

@@ -1,5 +1,7 @@
 using CodeLsp.Protocol;
+using CodeLsp.Server.Handlers.CodeAction;
 using CodeLsp.Server.Handlers.Configuration;
+using CodeLsp.Server.Handlers.NextEdits;
 using CodeLsp.Server.Handlers.InlineCompletion;
 using CodeLsp.Server.Handlers.Lifecycle;
 using CodeLsp.Server.Handlers.TextSync;
@@ -34,6 +36,8 @@ internal static class MethodTable
 
         Request(     Methods.TextDocumentInlineCompletion,       ReadOnly, new InlineCompletionHandler(server)),
         Request(     Methods.WorkspaceExecuteCommand,            ReadOnly, new ExecuteCommandHandler(server)),
+        Request(     Methods.TextDocumentCodeAction,             ReadOnly, new CodeActionHandler(server, [new NextEditCodeActions(server)])),
+        Request(     Methods.CodeLspNextEdits,                   ReadOnly, new NextEditsHandler(server)),
     ];
 
     private static MethodRegistration Request<TParams, TResult>(string method, MethodMode mode, IRequestHandler<TParams, TResult> handler) =>

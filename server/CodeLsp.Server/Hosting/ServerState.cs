@@ -41,6 +41,9 @@ internal sealed class ServerState(
     public ClientSettingsSources SettingsSources { get; set; } = new(null, null);
     public ClientSettings Settings { get; set; } = ClientSettings.Default;
 
+    /// <summary>The connection, for requests to the client (workspace/applyEdit); set by the host.</summary>
+    public StreamJsonRpc.JsonRpc? Client { get; set; }
+
     /// <summary>Set by the host once the connection exists.</summary>
     public ModelStatusReporter? StatusReporter { get; set; }
 

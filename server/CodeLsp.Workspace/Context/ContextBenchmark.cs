@@ -35,6 +35,9 @@ public sealed record ContextBenchmarkOptions
 
     public bool Trusted { get; init; } = true;
 
+    /// <summary>How multi-targeted projects are loaded (default: one target framework each).</summary>
+    public WorkspaceLoadOptions? Load { get; init; }
+
     /// <summary>Build all compilations before the first context (as the server does in the background after loading).</summary>
     public bool WarmUp { get; init; } = true;
 
@@ -113,7 +116,7 @@ public static class ContextBenchmark
         options ??= new ContextBenchmarkOptions();
         var total = Stopwatch.StartNew();
         using var host = new WorkspaceHost(logger);
-        var loading = host.LoadAsync(solutionFolder, options.Trusted, progress: null, ct);
+        var loading = host.LoadAsync(solutionFolder, options.Trusted, progress: null, ct, options.Load);
         // While MSBuild works, the host serves an ad-hoc project of the folder: the first context a request gets.
         string? interimReport = null;
         while (!loading.IsCompleted && interimReport is null)

@@ -41,6 +41,9 @@ internal sealed class TestLspClient : IAsyncDisposable
     /// <summary>Error codes of the responses received, by request id.</summary>
     public ConcurrentDictionary<string, int> ErrorCodes => _handler.ErrorCodes;
 
+    /// <summary>Codes of error answers with id null, in arrival order.</summary>
+    public ConcurrentQueue<int> NullIdErrorCodes => _handler.NullIdErrorCodes;
+
     private object? CreateProgress(JsonElement @params)
     {
         Received.Enqueue((Methods.WindowWorkDoneProgressCreate, @params.Clone()));
@@ -111,14 +114,27 @@ internal sealed class TestLspClient : IAsyncDisposable
         public bool CanWrite => inner.CanWrite;
         public IJsonRpcMessageFormatter Formatter => inner.Formatter;
 
+        /// <summary>Codes of errors answered with id null (to messages whose id the server could not read).</summary>
+        public ConcurrentQueue<int> NullIdErrorCodes { get; } = new();
+
         public async ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken)
         {
-            var message = await inner.ReadAsync(cancellationToken);
-            if (message is JsonRpcError { Error: { } error } response)
+            while (true)
             {
-                ErrorCodes[response.RequestId.ToString()] = (int)error.Code;
+                var message = await inner.ReadAsync(cancellationToken);
+                if (message is JsonRpcError { Error: { } error } response)
+                {
+                    if (response.RequestId.IsNull || response.RequestId.IsEmpty)
+                    {
+                        // StreamJsonRpc as a client ends the connection on these; JSON-RPC 2.0 answers them to unreadable messages.
+                        NullIdErrorCodes.Enqueue((int)error.Code);
+                        ((IJsonRpcMessageBufferManager)inner).DeserializationComplete(message);
+                        continue;
+                    }
+                    ErrorCodes[response.RequestId.ToString()] = (int)error.Code;
+                }
+                return message;
             }
-            return message;
         }
 
         public ValueTask WriteAsync(JsonRpcMessage content, CancellationToken cancellationToken) => inner.WriteAsync(content, cancellationToken);

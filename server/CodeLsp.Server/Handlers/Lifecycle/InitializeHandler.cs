@@ -38,7 +38,8 @@ internal sealed class InitializeHandler(ServerState server) : IRequestHandler<In
                 },
                 // Offered whether or not the client declared textDocument.inlineCompletion: some clients ask anyway.
                 InlineCompletionProvider = new InlineCompletionOptions(),
-                ExecuteCommandProvider = new ExecuteCommandOptions { Commands = [Features.Assistant.AcceptedCommand] },
+                ExecuteCommandProvider = new ExecuteCommandOptions { Commands = [Features.Assistant.AcceptedCommand, .. CodeAction.NextEditCommands.All] },
+                CodeActionProvider = new CodeActionOptions { CodeActionKinds = [CodeActionKinds.QuickFix] },
             },
             ServerInfo = new ServerInfo { Name = ServerName, Version = ServerVersion },
         });
