@@ -18,6 +18,7 @@ import {
 import { LogLevelName, parseServerLogLine } from './serverLog';
 import { CodeLspSettings, initializationOptions, modelName, needsRestart, readSettings, serverLaunch } from './settings';
 import { initialStatus, isModelReadyLog, nextStatus, StatusEvent, StatusState, view } from './status';
+import { registerNextEdits } from './nextEdits';
 
 let client: LanguageClient | undefined;
 let settings: CodeLspSettings;
@@ -63,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             }
         }),
     );
+    registerNextEdits(context, () => client);
     await serialized(start);
 }
 
