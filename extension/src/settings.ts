@@ -14,7 +14,20 @@ export interface CodeLspSettings {
     threads: number | null;
     logLevel: LogLevel;
     serverPath: string;
+    /** Which engine answers: the in-process model, or a team's server. */
+    engine: EngineKind;
+    engineUrl: string;
+    engineModel: string;
+    engineFimFamily: string;
+    /** Name of the environment variable holding the engine's key ('' = the server's default, CODELSP_ENGINE_API_KEY). */
+    engineApiKeyEnv: string;
 }
+
+export type EngineKind = 'local' | 'llama.cpp' | 'ollama' | 'openai';
+export const engineKinds: readonly EngineKind[] = ['local', 'llama.cpp', 'ollama', 'openai'];
+
+/** Where the server reads the key when codelsp.engineApiKeyEnv is empty. */
+export const defaultApiKeyEnv = 'CODELSP_ENGINE_API_KEY';
 
 /** The shape of `vscode.WorkspaceConfiguration.get` that this module needs. */
 export type SettingReader = <T>(key: string, defaultValue: T) => T;
@@ -27,6 +40,11 @@ export const defaults: CodeLspSettings = {
     threads: null,
     logLevel: 'information',
     serverPath: '',
+    engine: 'local',
+    engineUrl: '',
+    engineModel: '',
+    engineFimFamily: '',
+    engineApiKeyEnv: '',
 };
 
 /** Reads the `codelsp` section, replacing missing or malformed values by the defaults. */
@@ -40,6 +58,7 @@ export function readSettings(get: SettingReader): CodeLspSettings {
         return typeof value === 'string' ? value.trim() : '';
     };
     const level = get<unknown>('logLevel', defaults.logLevel);
+    const engine = get<unknown>('engine', defaults.engine);
     return {
         modelPath: str('modelPath'),
         enable: get<unknown>('enable', true) !== false,
@@ -48,6 +67,11 @@ export function readSettings(get: SettingReader): CodeLspSettings {
         threads: int('threads', null, 1),
         logLevel: logLevels.includes(level as LogLevel) ? (level as LogLevel) : defaults.logLevel,
         serverPath: str('server.path'),
+        engine: engineKinds.includes(engine as EngineKind) ? (engine as EngineKind) : defaults.engine,
+        engineUrl: str('engineUrl'),
+        engineModel: str('engineModel'),
+        engineFimFamily: str('engineFimFamily'),
+        engineApiKeyEnv: str('engineApiKeyEnv'),
     };
 }
 
@@ -59,6 +83,11 @@ export interface InitializationOptions {
     contextSize: number;
     threads: number | null;
     logLevel: LogLevel;
+    engine: EngineKind;
+    engineUrl: string | null;
+    engineModel: string | null;
+    engineFimFamily: string | null;
+    engineApiKeyEnv: string | null;
 }
 
 export function initializationOptions(s: CodeLspSettings): InitializationOptions {
@@ -69,7 +98,36 @@ export function initializationOptions(s: CodeLspSettings): InitializationOptions
         contextSize: s.contextSize,
         threads: s.threads,
         logLevel: s.logLevel,
+        engine: s.engine,
+        engineUrl: s.engineUrl === '' ? null : s.engineUrl,
+        engineModel: s.engineModel === '' ? null : s.engineModel,
+        engineFimFamily: s.engineFimFamily === '' ? null : s.engineFimFamily,
+        engineApiKeyEnv: s.engineApiKeyEnv === '' ? null : s.engineApiKeyEnv,
     };
+}
+
+/**
+ * The server's environment: the editor's, plus the key stored with "CodeLsp: Set Engine API Key…" under the
+ * variable the server reads it from. The key travels only this way: never in settings, arguments or logs.
+ */
+export function serverEnvironment(env: Readonly<Record<string, string | undefined>>, s: CodeLspSettings, storedKey: string | undefined): Record<string, string | undefined> {
+    const result: Record<string, string | undefined> = { ...env };
+    if (storedKey !== undefined && storedKey !== '') {
+        result[s.engineApiKeyEnv === '' ? defaultApiKeyEnv : s.engineApiKeyEnv] = storedKey;
+    }
+    return result;
+}
+
+/**
+ * What the status bar names: the local model's file name, or for a team's engine the model the server said it
+ * serves (from its "ready" log line) and the engine kind.
+ */
+export function answeringModel(s: CodeLspSettings, readyMessage: string): string {
+    if (s.engine === 'local') {
+        return modelName(s.modelPath) || readyMessage;
+    }
+    const said = /model (.+?) ready \(engine /.exec(readyMessage);
+    return `${said?.[1] ?? (s.engineModel || 'server model')} · ${s.engine}`;
 }
 
 /** What the host knows about the machine; injected so tests can describe any machine. */
@@ -147,7 +205,8 @@ export function findDotnet(host: Host): string | undefined {
 
 /** Settings whose change needs a new server process (the rest travel by didChangeConfiguration). */
 export function needsRestart(before: CodeLspSettings, after: CodeLspSettings): boolean {
-    return before.serverPath !== after.serverPath;
+    // The stored key is put into the server's environment under engineApiKeyEnv when it starts.
+    return before.serverPath !== after.serverPath || before.engineApiKeyEnv !== after.engineApiKeyEnv;
 }
 
 /** "qwen2.5-coder-0.5b-q8_0" for "/models/qwen2.5-coder-0.5b-q8_0.gguf". */

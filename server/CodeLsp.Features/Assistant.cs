@@ -1,8 +1,10 @@
+using CodeLsp.Features.Actions;
 using System.Collections.Concurrent;
 using CodeLsp.Features.Completion;
 using CodeLsp.Features.NextEdits;
 using CodeLsp.Inference;
 using CodeLsp.Inference.Engines;
+using CodeLsp.Inference.Engines.Remote;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Documents;
 using Microsoft.CodeAnalysis.Text;
@@ -20,6 +22,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private readonly ConcurrentDictionary<string, NextEditSource> _shownNextEdits = new();
     private NextEditTracker? _nextEdits;
     private CancellationTokenSource? _workspaceLoad;
+    private ICodeActionProvider? _codeActions;
 
     /// <summary>The command a client runs when the user accepts a suggestion (its argument: the suggestion id).</summary>
     public const string AcceptedCommand = "codelsp.suggestionAccepted";
@@ -27,10 +30,14 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private readonly object _gate = new();
     private AssistantSettings _settings = new();
     private ModelLoadOptions? _loadOptions;
+    private RemoteEngineOptions? _remote;
     private CancellationTokenSource? _loading;
     private InlineCompletionPipeline? _pipeline;
     private ModelStatus _status = new ModelStatus.NotConfigured();
     private bool _disposed;
+    private ModelIdleUnloader? _idle;
+    private bool _unloadedForIdle;
+    private int _requestsInFlight;
 
     public ModelStatus Status => Volatile.Read(ref _status);
 
@@ -48,6 +55,11 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         {
             if (_disposed) return;
             _settings = settings;
+            (_idle ??= new ModelIdleUnloader(UnloadForIdle)).Configure(settings.UnloadAfterIdleMinutes);
+            if (settings.Engine != EngineKinds.Local || _remote is not null)
+            {
+                if (ApplyEngine(settings)) return;
+            }
             var path = ExpandPath(settings.ModelPath);
             if (path is null)
             {
@@ -65,25 +77,154 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 return;
             }
             _loadOptions = load;
-            _loading?.Cancel();
-            _loading = new CancellationTokenSource();
-            var token = _loading.Token;
-            SetStatus(new ModelStatus.Loading(path, 0));
-            _ = Task.Run(() => LoadAsync(load, token), token);
+            StartLoad(load);
         }
+    }
+
+    /// <summary>
+    /// Applies the <c>engine</c> settings (under <see cref="_gate"/>): a remote engine replaces the pipeline's engine at
+    /// once (no restart, no socket until then) and is probed in the background; true when that handled the settings.
+    /// Leaving a remote engine for <c>local</c> drops it and returns false, so the model path is applied as usual.
+    /// </summary>
+    private bool ApplyEngine(AssistantSettings settings)
+    {
+        var (remote, problem) = RemoteEngineSettings.From(settings);
+        if (remote is null && problem is null)
+        {
+            _remote = null;
+            SwapPipeline(null);
+            return false;
+        }
+        _loading?.Cancel();
+        _loadOptions = null;
+        if (problem is not null)
+        {
+            _remote = null;
+            SwapPipeline(null);
+            logger.Error("Engine settings: {Problem}", problem);
+            SetStatus(new ModelStatus.Failed(settings.EngineUrl ?? settings.Engine, problem));
+            return true;
+        }
+        if (remote == _remote && _pipeline is { } current)
+        {
+            SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+            return true;
+        }
+        _remote = remote;
+        var engine = RemoteEngines.Create(remote!, logger);
+        engine.Notice += message => Notice?.Invoke(message);
+        SwapPipeline(new InlineCompletionPipeline(engine, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+        _loading = new CancellationTokenSource();
+        var token = _loading.Token;
+        SetStatus(new ModelStatus.Loading(remote!.BaseUrl.ToString(), 0));
+        _ = Task.Run(() => ConnectAsync(engine, token), token);
+        return true;
+    }
+
+    /// <summary>Asks the remote engine what it serves, so a wrong URL, key or model shows now rather than at the first keystroke.</summary>
+    private async Task ConnectAsync(RemoteEngine engine, CancellationToken token)
+    {
+        var url = engine.Options.BaseUrl.ToString();
+        try
+        {
+            var probe = await engine.ConnectAsync(token).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (token.IsCancellationRequested || _disposed) return;
+                logger.Information("Engine {Kind} at {Url}: model {Model}, answered in {Ms:F0} ms", engine.Options.Kind, url, probe.ModelName, probe.Latency.TotalMilliseconds);
+                SetStatus(new ModelStatus.Ready(url, probe.ModelName, probe.Latency) { Engine = engine.Options.Kind });
+            }
+            if (probe.Warning is { } warning) Notice?.Invoke(warning);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (EngineRequestException ex)
+        {
+            logger.Error("Engine {Kind} at {Url}: {Message}", engine.Options.Kind, url, ex.Message);
+            lock (_gate)
+            {
+                // The pipeline stays: once the server answers, completions work and the status recovers.
+                if (!token.IsCancellationRequested && !_disposed) SetStatus(new ModelStatus.Failed(url, ex.Message));
+            }
+        }
+    }
+
+    /// <summary>Starts loading <paramref name="load"/> in the background, superseding any load under way. Call under the gate.</summary>
+    private void StartLoad(ModelLoadOptions load)
+    {
+        _unloadedForIdle = false;
+        _loading?.Cancel();
+        _loading = new CancellationTokenSource();
+        var token = _loading.Token;
+        SetStatus(new ModelStatus.Loading(load.Path, 0));
+        _ = Task.Run(() => LoadAsync(load, token), token);
     }
 
     public Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
     {
         var pipeline = Pipeline;
+        if (pipeline is null && _settings.Enabled && ReloadAfterIdle()) return TrackAsync(() => ReloadThenCompleteAsync(query, cancellationToken));
         if (pipeline is null || !_settings.Enabled) return Task.FromResult<IReadOnlyList<InlineSuggestion>>([]);
-        return pipeline.CompleteAsync(query, cancellationToken);
+        return TrackAsync(() => pipeline.CompleteAsync(query, cancellationToken));
+    }
+
+    /// <summary>Counts a request as in flight until it ends (the idle unloader never frees a model in use), then restarts the idle interval.</summary>
+    private async Task<IReadOnlyList<InlineSuggestion>> TrackAsync(Func<Task<IReadOnlyList<InlineSuggestion>>> request)
+    {
+        Interlocked.Increment(ref _requestsInFlight);
+        try
+        {
+            return await request().ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _requestsInFlight);
+            _idle?.Touch();
+        }
+    }
+
+    /// <summary>If the model was unloaded for idleness, starts reloading it; true when this request should wait for that.</summary>
+    private bool ReloadAfterIdle()
+    {
+        lock (_gate)
+        {
+            if (_disposed || !_unloadedForIdle || _loadOptions is null) return false;
+            logger.Information("Reloading model {Path} after idle unload", _loadOptions.Path);
+            StartLoad(_loadOptions);
+            return true;
+        }
+    }
+
+    private async Task<IReadOnlyList<InlineSuggestion>> ReloadThenCompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
+    {
+        await WaitForModelAsync(cancellationToken).ConfigureAwait(false);
+        return Pipeline is { } pipeline ? await pipeline.CompleteAsync(query, cancellationToken).ConfigureAwait(false) : [];
+    }
+
+    /// <summary>The idle timer fired: frees the model (its weights, context and KV cache); the next request reloads it.</summary>
+    private void UnloadForIdle()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _pipeline is null || _loadOptions is null || _status is not ModelStatus.Ready) return;
+            if (Volatile.Read(ref _requestsInFlight) > 0)
+            {
+                _idle?.Touch();
+                return;
+            }
+            SwapPipeline(null);
+            _unloadedForIdle = true;
+            logger.Information("Model {Path} unloaded after {Minutes:0.##} idle minute(s); the next request reloads it", _loadOptions.Path, _settings.UnloadAfterIdleMinutes);
+            SetStatus(new ModelStatus.Unloaded(_loadOptions.Path));
+        }
     }
 
     public void SuggestionAccepted(string suggestionId) => Pipeline?.Accepted(suggestionId);
 
     public void DocumentChanged(TextDocumentState document)
     {
+        _idle?.Touch();
         if (document.IsCSharp) NextEdits.DocumentChanged(document.Uri, document.Version, document.Text);
         Pipeline?.DocumentChanged(document.Uri, document.Text);
     }
@@ -136,6 +277,29 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         _workspace.DocumentClosed(uri);
     }
 
+    /// <summary>Every code-action provider, in menu order (AI actions first; next edits plug in here).</summary>
+    private ICodeActionProvider CodeActions => _codeActions ??= new CodeActionProviders(
+        [new AiCodeActionProvider(_workspace, () => Pipeline?.Model.Info, logger)], logger);
+
+    public Task<IReadOnlyList<ActionOffer>> GetCodeActionsAsync(CodeActionQuery query, CancellationToken cancellationToken) =>
+        CodeActions.GetActionsAsync(query, cancellationToken);
+
+    public async Task<AiActionOutcome> RunActionAsync(AiActionArguments arguments, TextDocumentState document, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        if (document.Version != arguments.Version)
+        {
+            return new AiActionOutcome
+            {
+                Action = arguments.Action,
+                Refusal = $"The document changed since the action was offered (version {arguments.Version}, now {document.Version}); ask for the action again.",
+            };
+        }
+
+        var roslyn = _workspace.GetDocument(document.Uri, document.Text);
+        var options = new ActionOptions { TimeLimit = TimeSpan.FromMilliseconds(Math.Max(_settings.ActionTimeLimitMs, 1000)) };
+        return await new AiActionRunner(logger, options).RunAsync(Pipeline?.Model, roslyn, arguments, progress, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The Roslyn workspace behind completions (context, compile checks); loaded by <see cref="OpenWorkspace"/>.</summary>
     public WorkspaceHost Workspace => _workspace;
 
@@ -159,7 +323,9 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                     logger.Debug("Workspace: {Message}", p.Message);
                     WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, p.Message, Done: false));
                 });
-                await _workspace.LoadAsync(folder, trusted, progress, token).ConfigureAwait(false);
+                var settings = _settings;
+                var loadOptions = new WorkspaceLoadOptions { TargetFramework = settings.TargetFramework, AllTargetFrameworks = settings.LoadAllTargetFrameworks };
+                await _workspace.LoadAsync(folder, trusted, progress, token, loadOptions).ConfigureAwait(false);
                 var state = _workspace.State;
                 logger.Information("Workspace {Folder}: {Status} ({Mode}), {Projects} project(s), {Documents} document(s) in {Ms:F0} ms",
                     folder, state.Status, state.Mode, state.ProjectCount, state.DocumentCount, state.Elapsed.TotalMilliseconds);
@@ -237,6 +403,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 var description = ((LocalEngine)Pipeline!.Model).Host.Description;
                 logger.Information("Model {Name} ready in {Ms:F0} ms ({Path})", description.Name, description.LoadTime.TotalMilliseconds, description.Path);
                 SetStatus(new ModelStatus.Ready(options.Path, description.Name, description.LoadTime));
+                _idle?.Touch();
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -257,7 +424,15 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     private void SwapPipeline(InlineCompletionPipeline? next)
     {
-        if (next is not null) next.Completed += (uri, trace) => CompletionTraced?.Invoke(uri, trace);
+        if (next is not null) next.Completed += (uri, trace) =>
+        {
+            // A remote engine that failed its probe (down, loading) and now answers: say it is ready.
+            if (trace.Model is not null && Status is ModelStatus.Failed && next.Model is RemoteEngine remote && ReferenceEquals(Pipeline, next))
+            {
+                SetStatus(new ModelStatus.Ready(remote.Options.BaseUrl.ToString(), remote.Info.ModelName, trace.Total) { Engine = remote.Options.Kind });
+            }
+            CompletionTraced?.Invoke(uri, trace);
+        };
         var old = Interlocked.Exchange(ref _pipeline, next);
         if (old is not null && old.Model != next?.Model)
         {
@@ -284,11 +459,18 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         public void Report(T value) => report(value);
     }
 
+    /// <summary>Shortest pause after a keystroke before an automatic request goes to a remote engine.</summary>
+    internal const int RemoteMinDebounceMs = 150;
+
     internal static PipelineOptions PipelineOptionsFrom(AssistantSettings settings) => new()
     {
         ContextTokens = settings.ContextTokens,
         CompileCheck = settings.CompileCheck,
-        Trigger = new TriggerOptions { Automatic = settings.Automatic },
+        ConstrainedDecoding = settings.ConstrainedDecoding,
+        // A shared engine serves a whole team: typing must not reach it between keystrokes (ENGINES.md §8.3: 150–300 ms).
+        Trigger = settings.Engine == EngineKinds.Local
+            ? new TriggerOptions { Automatic = settings.Automatic }
+            : new TriggerOptions { Automatic = settings.Automatic, MinDebounceMs = RemoteMinDebounceMs },
         MaxTokens = settings.MaxTokens,
         MaxTokensSingleLine = Math.Min(settings.MaxTokens, 32),
         TimeLimit = TimeSpan.FromMilliseconds(settings.TimeLimitMs),
@@ -317,6 +499,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         }
         statistics?.Flush();
         _nextEdits?.Dispose();
+        _idle?.Dispose();
         _workspaceLoad?.Cancel();
         _workspace.Dispose();
         return ValueTask.CompletedTask;

@@ -9,7 +9,23 @@ public sealed record FimPrompt(string Prefix, string Suffix)
     public string? Context { get; init; }
 
     public FimLayout Layout { get; init; } = FimLayout.PrefixSuffixMiddle;
+
+    /// <summary>
+    /// The same context as separate chunks, where the caller has them (e.g. one per source file). A server that
+    /// lays out repository-level FIM itself (llama-server's <c>input_extra</c>) gets these instead of <see cref="Context"/>;
+    /// null means <see cref="Context"/> is sent as one chunk.
+    /// </summary>
+    public IReadOnlyList<FimContextChunk>? ContextChunks { get; init; }
+
+    /// <summary>
+    /// What the compiler allows as the suggestion's first identifier (after <c>receiver.</c>, <c>new </c>, where a type
+    /// is expected); null: no constraint. The in-process engine enforces it while decoding; remote engines ignore it.
+    /// </summary>
+    public Constraints.IdentifierConstraint? FirstIdentifier { get; init; }
 }
+
+/// <summary>One piece of context for a remote FIM request: the file it comes from (may be empty) and its text.</summary>
+public sealed record FimContextChunk(string FileName, string Text);
 
 /// <summary>Order of the fill-in-the-middle parts in the prompt.</summary>
 public enum FimLayout
@@ -49,7 +65,11 @@ public sealed record FimCompletion(
     int ReusedPromptTokens,
     TimeSpan PromptTime,
     int GeneratedTokens,
-    TimeSpan GenerationTime);
+    TimeSpan GenerationTime)
+{
+    /// <summary>What <see cref="FimPrompt.FirstIdentifier"/> did while decoding; null when the engine did not apply one.</summary>
+    public Constraints.ConstraintReport? Constraint { get; init; }
+}
 
 public enum StopReason
 {

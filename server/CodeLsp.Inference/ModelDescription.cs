@@ -25,6 +25,11 @@ public sealed record ModelDescription
 
     public bool SupportsFim => FimTokens is not null;
 
+    /// <summary>The chat template llama.cpp applies (its first line); null for a base model without one.</summary>
+    public string? ChatTemplate { get; init; }
+
+    public bool SupportsChat => ChatTemplate is not null;
+
     public required long FileSizeBytes { get; init; }
 
     /// <summary>Time to map the weights and create the context.</summary>

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Text;
+using CodeLsp.Inference.Chat;
+using CodeLsp.Inference.Engines;
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using CodeLsp.Inference.Constraints;
 
 namespace CodeLsp.Inference;
 
@@ -10,7 +13,8 @@ namespace CodeLsp.Inference;
 /// Owns one loaded model: its weights, one long-lived <see cref="LLamaContext"/>, and the record of which prompt
 /// tokens that context's KV cache holds. Completions run one at a time on that context; each new prompt keeps the
 /// cached tokens it shares with the previous one and decodes only the rest, which is what keeps keystroke
-/// completions cheap.
+/// completions cheap. Chat requests (AI actions) run on a second context of their own (<see cref="ChatGenerator"/>);
+/// both take the <see cref="PriorityGate"/> before native work, so typing is served between an action's decode steps.
 /// </summary>
 public sealed class ModelHost : IDisposable
 {
@@ -26,13 +30,17 @@ public sealed class ModelHost : IDisposable
     private readonly LLamaToken? _bos;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LLamaBatch _batch = new();
+    private readonly PriorityGate _compute = new();
+    private readonly ChatGenerator? _chat;
 
     // Tokens whose KV cells are valid: position i of sequence 0 holds _cached[i]. Updated after every successful
     // decode, so it stays true when a request is cancelled between decodes.
     private readonly List<LLamaToken> _cached = [];
+    private VocabularyTrie? _vocabularyTrie;
     private bool _disposed;
 
-    private ModelHost(LLamaWeights weights, LLamaContext context, ModelDescription description, int batchSize, Serilog.ILogger logger)
+    private ModelHost(LLamaWeights weights, LLamaContext context, ModelParams parameters, ChatPromptRenderer? chat,
+        ModelDescription description, int batchSize, Serilog.ILogger logger)
     {
         _weights = weights;
         _context = context;
@@ -45,6 +53,7 @@ public sealed class ModelHost : IDisposable
         _stopTokens = description.FimTokens is { } fim
             ? [fim.Prefix, fim.Suffix, fim.Middle, .. fim.StopTokens]
             : [];
+        _chat = chat is null ? null : new ChatGenerator(weights, parameters, chat, _compute, IsStop, batchSize, logger);
     }
 
     public ModelDescription Description { get; }
@@ -65,11 +74,20 @@ public sealed class ModelHost : IDisposable
     /// <summary>The loaded weights, for tests that need the model's own vocabulary.</summary>
     internal LLamaWeights Weights => _weights;
 
+    /// <summary>The model's vocabulary as a byte trie, for <see cref="FimPrompt.FirstIdentifier"/>; built on first use.</summary>
+    internal VocabularyTrie VocabularyTrie => _vocabularyTrie ??= VocabularyTrie.FromModel(_weights.Vocab);
+
     /// <summary>Test hook: called on the inference thread after each generated token with the count so far.</summary>
     internal Action<int>? TokenGenerated { get; set; }
 
     /// <summary>Test hook: called on the inference thread after each prompt batch with the number of cached tokens.</summary>
     internal Action<int>? PromptBatchDecoded { get; set; }
+
+    /// <summary>The chat side, when the model has a chat template (tests use its hooks).</summary>
+    internal ChatGenerator? Chat => _chat;
+
+    /// <summary>The gate both contexts take before native work (tests and benchmarks read who waits).</summary>
+    internal PriorityGate Compute => _compute;
 
     /// <summary>Number of llama.cpp decode calls made so far (tests use it to prove a request never touched the model).</summary>
     internal int DecodeCalls { get; private set; }
@@ -121,6 +139,7 @@ public sealed class ModelHost : IDisposable
             }
 
             var fim = ResolveFimTokens(weights, info);
+            var chat = ChatPromptRenderer.TryCreate(weights);
             var description = new ModelDescription
             {
                 Path = path,
@@ -131,6 +150,7 @@ public sealed class ModelHost : IDisposable
                 VocabularySize = weights.Vocab.Count,
                 ParameterCount = (long)weights.ParameterCount,
                 FimTokens = fim,
+                ChatTemplate = chat?.TemplateName,
                 FileSizeBytes = info.FileSizeBytes,
                 LoadTime = clock.Elapsed,
             };
@@ -141,7 +161,7 @@ public sealed class ModelHost : IDisposable
                 description.ContextSize, threads, fim?.Source ?? "none");
             logger.Debug("Context: {ContextSize} tokens, batch {BatchSize}, ubatch {UBatchSize}", context.ContextSize, context.BatchSize, context.Params.UBatchSize);
             // llama.cpp lowers the batch size to the context size; a larger batch would be rejected.
-            return new ModelHost(weights, context, description, Math.Min(batchSize, (int)context.BatchSize), logger);
+            return new ModelHost(weights, context, parameters, chat, description, Math.Min(batchSize, (int)context.BatchSize), logger);
         }
         catch
         {
@@ -172,13 +192,32 @@ public sealed class ModelHost : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            // The native work is synchronous; run it off the caller's thread (the LSP loop).
-            return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            // A background chat gives the model up between its decode steps; interactive requests go first.
+            using (await _compute.EnterAsync(limits.Priority, cancellationToken).ConfigureAwait(false))
+            {
+                // The native work is synchronous; run it off the caller's thread (the LSP loop).
+                return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Answers a chat in the model's own template on the chat context (greedy). Throws <see cref="NotSupportedException"/>
+    /// when the model has no chat template; cancellation stops it before its next decode step.
+    /// </summary>
+    public Task<ChatCompletion> ChatAsync(ChatRequest request, GenerationLimits limits, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_chat is null)
+        {
+            throw new NotSupportedException($"Model '{Description.Name}' has no chat template, so it cannot answer chat requests; use an instruct model.");
+        }
+
+        return _chat.ChatAsync(request, limits, cancellationToken);
     }
 
     /// <summary>The token ids <see cref="CompleteAsync"/> would decode for this prompt (benchmarks replay them on raw LLamaSharp).</summary>
@@ -210,6 +249,7 @@ public sealed class ModelHost : IDisposable
             }
 
             _disposed = true;
+            _chat?.Dispose();
             _context.Dispose();
             _weights.Dispose();
         }
@@ -232,13 +272,22 @@ public sealed class ModelHost : IDisposable
 
         var generationClock = Stopwatch.StartNew();
         var decoder = new TokenTextDecoder(_weights.Vocab);
+        var mask = prompt.FirstIdentifier is { } constraint ? new IdentifierMask(constraint, VocabularyTrie, _stopTokens) : null;
         var (reason, generated) = logitsIndex < 0
             ? (StopReason.ContextFull, 0)
-            : Generate(logitsIndex, limits, clock, decoder, cancellationToken);
+            : Generate(logitsIndex, limits, clock, decoder, mask, cancellationToken);
 
-        var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed);
+        var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed)
+        {
+            Constraint = mask?.Report,
+        };
         _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
             generated, completion.GenerationTime.TotalMilliseconds, reason);
+        if (mask is not null)
+        {
+            _logger.Debug("First identifier constrained to {Names} names ({Description}): {Steps} steps, {Overridden} overridden, {ConstraintMs:F3} ms",
+                prompt.FirstIdentifier!.Names.Count, prompt.FirstIdentifier.Description, completion.Constraint!.Steps, completion.Constraint.Overridden, completion.Constraint.Time.TotalMilliseconds);
+        }
         _logger.Debug("Completion text: {CompletionText}", completion.Text);
         return completion;
     }
@@ -269,9 +318,12 @@ public sealed class ModelHost : IDisposable
         return 0;
     }
 
-    /// <summary>Greedy generation from the logits at <paramref name="logitsIndex"/> until a stop condition.</summary>
+    /// <summary>
+    /// Greedy generation from the logits at <paramref name="logitsIndex"/> until a stop condition; while
+    /// <paramref name="mask"/> is active, the greedy choice is limited to what it allows.
+    /// </summary>
     private (StopReason Reason, int Generated) Generate(int logitsIndex, GenerationLimits limits, Stopwatch clock,
-        TokenTextDecoder decoder, CancellationToken cancellationToken)
+        TokenTextDecoder decoder, IdentifierMask? mask, CancellationToken cancellationToken)
     {
         if (limits.MaxTokens <= 0)
         {
@@ -281,7 +333,20 @@ public sealed class ModelHost : IDisposable
         var generated = 0;
         while (true)
         {
-            var token = Greedy(_context.NativeHandle.GetLogitsIth(logitsIndex));
+            var logits = _context.NativeHandle.GetLogitsIth(logitsIndex);
+            var token = Greedy(logits);
+            if (mask is { IsActive: true })
+            {
+                var chosen = mask.Choose(logits, (int)token, IsStop(token));
+                if (chosen < 0)
+                {
+                    return (StopReason.EndOfGeneration, generated);
+                }
+
+                token = chosen;
+                mask.Accept((int)token);
+            }
+
             if (IsStop(token))
             {
                 return (StopReason.EndOfGeneration, generated);

@@ -80,7 +80,10 @@ public static class TinyModel
             w.Add("tokenizer.ggml.fim_pad_token_id", (uint)vocab.Id("<|fim_pad|>"));
         }
 
-        w.Add("tokenizer.chat_template", ChatTemplate);
+        if (options.ChatTemplate)
+        {
+            w.Add("tokenizer.chat_template", ChatTemplate);
+        }
 
         var rng = new TensorRandom(options.Seed);
         var n = vocab.Tokens.Length;

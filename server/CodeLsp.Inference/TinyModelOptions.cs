@@ -35,6 +35,9 @@ public sealed record TinyModelOptions
     /// </summary>
     public bool PreferEndOfText { get; init; }
 
+    /// <summary>Write a ChatML <c>tokenizer.chat_template</c> (an instruct model); false gives a base FIM-only model.</summary>
+    public bool ChatTemplate { get; init; } = true;
+
     /// <summary>Tensor names to leave out (to produce a broken file on purpose).</summary>
     public IReadOnlyCollection<string> OmitTensors { get; init; } = [];
 }

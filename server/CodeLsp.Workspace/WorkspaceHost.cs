@@ -59,8 +59,9 @@ public sealed class WorkspaceHost : IDisposable
     /// evaluated by MSBuild (design-time builds run the project's targets): they get an ad-hoc project of their files,
     /// as does a load that fails. Open documents stay overlaid across the switch.
     /// </summary>
-    public async Task LoadAsync(string folder, bool trusted, IProgress<WorkspaceLoadProgress>? progress, CancellationToken ct)
+    public async Task LoadAsync(string folder, bool trusted, IProgress<WorkspaceLoadProgress>? progress, CancellationToken ct, WorkspaceLoadOptions? options = null)
     {
+        options ??= WorkspaceLoadOptions.Default;
         folder = Path.GetFullPath(folder);
         var clock = Stopwatch.StartNew();
         lock (_gate)
@@ -106,8 +107,9 @@ public sealed class WorkspaceHost : IDisposable
                 diagnostics.Add($"{e.Diagnostic.Kind}: {message}");
                 if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure) failures.Add(message);
             }
-            if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure) _logger.Warning("Workspace: {Message}", message);
-            else _logger.Information("Workspace: {Message}", message);
+            // NuGet's version notes arrive as "failures" too; they change nothing the user would notice.
+            if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure && LoadProblems.Classify(message).Kind != LoadProblemKind.Harmless) _logger.Warning("Workspace: {Message}", message);
+            else _logger.Debug("Workspace: {Message}", message);
         });
         var msbuildProgress = new ProgressAdapter(progress, _logger);
         Solution? loaded = null;
@@ -145,6 +147,17 @@ public sealed class WorkspaceHost : IDisposable
             _logger.Error(e, "Loading {Target} failed", target[0]);
         }
 
+        if (loaded is not null && !options.AllTargetFrameworks)
+        {
+            var selection = TargetFrameworkSelection.KeepOnePerProject(loaded, options.TargetFramework);
+            loaded = selection.Solution;
+            if (selection.Dropped > 0)
+            {
+                _logger.Information("Multi-targeted projects: using {Kept}; {Dropped} other target-framework instance(s) left out (settings: targetFramework, loadAllTargetFrameworks)",
+                    string.Join(", ", selection.Kept), selection.Dropped);
+            }
+        }
+
         List<string> allDiagnostics;
         List<string> allFailures;
         lock (diagnostics) { allDiagnostics = [.. diagnostics]; allFailures = [.. failures]; }
@@ -178,11 +191,15 @@ public sealed class WorkspaceHost : IDisposable
         await interimCancellation.CancelAsync().ConfigureAwait(false);
         await AwaitQuietlyAsync(interimWarmUp).ConfigureAwait(false);
 
-        string? partial = null;
-        if (allFailures.Count > 0)
+        var problems = allFailures.Select(LoadProblems.Classify).ToList();
+        var notLoaded = failedProjects.Select(p => p.FilePath!)
+            .Concat(target.Where(t => !IsSolutionFile(t) && !loaded!.Projects.Any(p => PathComparer.Equals(p.FilePath, t))))
+            .Distinct(PathComparer).ToList();
+        var partial = LoadProblems.Summarize(problems, notLoaded, csharpProjects);
+        if (problems.Count > 0)
         {
-            partial = $"CodeLsp loaded {csharpProjects} project(s), but {allFailures.Count} problem(s) were reported: {FirstLine(allFailures[0])}" +
-                      (allFailures.Count > 1 ? $" (and {allFailures.Count - 1} more)" : "") + ". Files of projects that failed are read without their project settings; see the log.";
+            _logger.Information("Workspace load reported {Count} message(s): {Summary}", problems.Count,
+                string.Join(", ", problems.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key}")));
         }
         loaded = TransitiveReferences.Add(loaded!);
         loaded = WithoutUnresolvedAnalyzers(loaded);

@@ -71,11 +71,11 @@ public sealed class ErrorHandlingTests
     [Theory]
     [InlineData("Content-Length: 20\r\n\r\n{\"jsonrpc\":\"2.0\",,,}", "malformed body")]
     [InlineData("Content-Length: 9\r\n\r\nnot json!", "malformed body")]
-    [InlineData("Content-Length: 7\r\n\r\n[1,2,3]", "not a JSON object")]
+    [InlineData("Content-Length: 7\r\n\r\n[1,2,3]", "an array (LSP has no batches)")]
     [InlineData("Content-Lenght 12\r\n\r\n{\"a\":\"bcde\"}", "header line without a name")]
     [InlineData("Content-Length: abc\r\n\r\n{}", "bad Content-Length")]
     [InlineData("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}", "no Content-Length")]
-    [InlineData("Content-Length: 10\r\n\r\n{\"foo\":1}\n", "not valid JSON-RPC")]
+    [InlineData("Content-Length: 10\r\n\r\n{\"foo\":1}\n", "neither a method nor a result")]
     public async Task MalformedMessage_IsLoggedAndSkipped_AndTheNextRequestIsAnswered(string raw, string expectedLog)
     {
         await using var server = await InProcessServer.StartInitializedAsync();

@@ -10,7 +10,7 @@ public sealed class SettingsTests
 {
     public sealed record Case(string Name, string? InitializationOptions, string? Configuration, string? EnvironmentModel,
         string? ModelPath, bool Enabled = true, int MaxTokens = 64, int ContextSize = 4096, int? Threads = null,
-        LogEventLevel? LogLevel = null, int Warnings = 0)
+        LogEventLevel? LogLevel = null, int Warnings = 0, bool ConstrainedDecoding = true)
     {
         public override string ToString() => Name;
     }
@@ -36,6 +36,8 @@ public sealed class SettingsTests
             ModelPath: null, MaxTokens: 32, Threads: 4, Warnings: 6),
         new("unknown keys and nulls are ignored", """{ "colour": "blue", "maxTokens": null }""", null, null, ModelPath: null),
         new("settings without the codelsp wrapper are read as the section", null, """{ "modelPath": "/m/e.gguf" }""", null, ModelPath: "/m/e.gguf"),
+        new("constrained decoding can be turned off", null, """{ "codelsp": { "constrainedDecoding": false } }""", null, ModelPath: null, ConstrainedDecoding: false),
+        new("constrained decoding must be a boolean", null, """{ "codelsp": { "constrainedDecoding": "no" } }""", null, ModelPath: null, Warnings: 1),
     };
 
     [Theory]
@@ -53,6 +55,7 @@ public sealed class SettingsTests
         Assert.Equal(@case.Threads, settings.Assistant.Threads);
         Assert.Equal(@case.LogLevel, settings.LogLevel);
         Assert.Equal(@case.Warnings, warnings.Count);
+        Assert.Equal(@case.ConstrainedDecoding, settings.Assistant.ConstrainedDecoding);
     }
 
     [Fact]

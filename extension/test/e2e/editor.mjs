@@ -118,6 +118,8 @@ export async function startEditor(name, settings) {
         phase,
         workspace: dirs.workspace,
         stateDir: dirs.xdgState,
+        /** This editor's XDG_DATA_HOME: the server's models folder is codelsp/models under it. */
+        dataDir: dirs.xdgData,
         serverLog: () => serverLog,
         /** Stops everything; keeps the extension's "CodeLsp" log as an artifact, then deletes the test's folders. */
         async close() {

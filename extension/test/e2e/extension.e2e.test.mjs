@@ -3,7 +3,7 @@
 // Run through test/e2e/run.sh, which installs the tools and builds the server, .vsix and model.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -156,6 +156,46 @@ test('a missing model file gives one clear error and an error status', { timeout
         await page.screenshot({ path: join(env.artifacts, 'missing-model.png') });
         assert.equal(await page.locator('.notifications-toasts .notification-list-item', { hasText: 'Model file not found' }).count(), 1,
             'the error is shown once');
+    });
+});
+
+test('without a model: one offer, then the picker lists downloads, the catalog and Browse; a pick is used', { timeout: 150_000 }, async () => {
+    await withEditor('model-picker', {}, async ({ page, dataDir, phase }) => {
+        // A model already in this editor's models folder ($XDG_DATA_HOME/codelsp/models), as `model pull` leaves it.
+        const modelsDir = join(dataDir, 'codelsp', 'models');
+        mkdirSync(modelsDir, { recursive: true });
+        copyFileSync(model, join(modelsDir, 'tiny-e2e.gguf'));
+        await openFile(page, fixtureFile);
+        phase(`${fixtureFile} open`);
+
+        // First use without a model: one notification offers the recommended model; nothing downloads without a click.
+        const offer = page.locator('.notifications-toasts .notification-list-item', { hasText: 'CodeLsp needs a code model' });
+        await offer.first().waitFor({ timeout: 60_000 });
+        const offerText = await offer.first().textContent();
+        console.log(`first-use offer: ${JSON.stringify(offerText)}`);
+        assert.ok(/Download Qwen2\.5-Coder 1\.5B/.test(offerText), 'the offer names the recommended model');
+        await page.screenshot({ path: join(env.artifacts, 'model-offer.png') });
+        assert.equal(await offer.count(), 1, 'offered once');
+        assert.deepEqual(readdirSync(modelsDir), ['tiny-e2e.gguf'], 'nothing was downloaded');
+
+        await runCommand(page, 'CodeLsp: Select Model');
+        const row = text => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+        await row('Qwen2.5-Coder 1.5B').waitFor({ timeout: 30_000 });
+        await row('tiny-e2e.gguf').waitFor();
+        await page.screenshot({ path: join(env.artifacts, 'model-picker.png') });
+        const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
+        console.log(`model picker rows (visible): ${JSON.stringify(rows)}`);
+        assert.ok(rows.some(r => r.includes('recommended')), 'the recommended catalog model is marked');
+        const input = page.locator('.quick-input-widget input');
+        await input.fill('Browse');
+        await row('Browse for a GGUF file').waitFor();
+
+        // Picking the downloaded model writes codelsp.modelPath; the server loads it.
+        await input.fill('tiny-e2e');
+        await row('tiny-e2e.gguf').waitFor();
+        await page.keyboard.press('Enter');
+        await page.locator('[aria-label^="CodeLsp ready"]').first().waitFor({ timeout: 60_000 });
+        phase('the picked model is loaded');
     });
 });
 

@@ -51,8 +51,9 @@ step "npm ci (extension, playwright-core)"
 step "unit tests (fail fast)"
 (cd "$ext_dir" && npm test --silent)
 
-step "server publish + .vsix"
+step "server publish + the five platform .vsix files, each checked"
 (cd "$ext_dir" && npm run --silent package >"$artifacts/package.log" 2>&1) || { tail -40 "$artifacts/package.log"; exit 1; }
+grep -E 'MiB|package\(s\)|published' "$artifacts/package.log" # the five platform packages: sizes, natives, checks
 vsix=$ext_dir/dist/codelsp-linux-x64.vsix
 
 step "tests (they generate the tiny model with the packaged server's 'codelsp model tiny')"

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CodeLspSettings, defaults, findDotnet, Host, initializationOptions, modelName, needsRestart, readSettings, serverLaunch } from '../../src/settings';
+import { answeringModel, CodeLspSettings, defaults, findDotnet, Host, initializationOptions, modelName, needsRestart, readSettings, serverEnvironment, serverLaunch } from '../../src/settings';
 
 /** A settings reader over a plain object, like `WorkspaceConfiguration.get`. */
 function reader(values: Record<string, unknown>) {
@@ -23,6 +23,7 @@ test('settings are read from the codelsp section keys', () => {
     }));
     assert.deepEqual(s, {
         modelPath: '/models/a.gguf', enable: false, maxTokens: 32, contextSize: 2048, threads: 4, logLevel: 'debug', serverPath: '/opt/codelsp',
+        engine: 'local', engineUrl: '', engineModel: '', engineFimFamily: '', engineApiKeyEnv: '',
     });
 });
 
@@ -39,6 +40,7 @@ test('malformed values fall back to the defaults', () => {
 test('initializationOptions follow the server contract', () => {
     assert.deepEqual(initializationOptions(settings({ modelPath: '/m.gguf', threads: 3, maxTokens: 16 })), {
         modelPath: '/m.gguf', enable: true, maxTokens: 16, contextSize: 4096, threads: 3, logLevel: 'information',
+        engine: 'local', engineUrl: null, engineModel: null, engineFimFamily: null, engineApiKeyEnv: null,
     });
 });
 
@@ -104,4 +106,32 @@ test('the model name is the file name without .gguf', () => {
     assert.equal(modelName('/models/qwen2.5-coder-0.5b-q8_0.gguf'), 'qwen2.5-coder-0.5b-q8_0');
     assert.equal(modelName('C:\\models\\Tiny.GGUF'), 'Tiny');
     assert.equal(modelName(''), '');
+});
+
+test('engine settings are read, and an unknown engine falls back to local', () => {
+    const s = readSettings(reader({ engine: 'openai', engineUrl: ' http://gpu:8000 ', engineModel: 'Qwen/Qwen2.5-Coder-7B', engineFimFamily: 'Qwen2.5-Coder', engineApiKeyEnv: 'TEAM_KEY' }));
+    assert.equal(s.engine, 'openai');
+    assert.equal(s.engineUrl, 'http://gpu:8000');
+    assert.deepEqual(initializationOptions(s), {
+        modelPath: null, enable: true, maxTokens: 64, contextSize: 4096, threads: null, logLevel: 'information',
+        engine: 'openai', engineUrl: 'http://gpu:8000', engineModel: 'Qwen/Qwen2.5-Coder-7B', engineFimFamily: 'Qwen2.5-Coder', engineApiKeyEnv: 'TEAM_KEY',
+    });
+    assert.equal(readSettings(reader({ engine: 'cloud' })).engine, 'local');
+});
+
+test('the stored key reaches the server only through its environment, under the variable it reads', () => {
+    const env = { PATH: '/bin' };
+    assert.deepEqual(serverEnvironment(env, settings(), undefined), { PATH: '/bin' });
+    assert.deepEqual(serverEnvironment(env, settings(), 'k1'), { PATH: '/bin', CODELSP_ENGINE_API_KEY: 'k1' });
+    assert.deepEqual(serverEnvironment(env, settings({ engineApiKeyEnv: 'TEAM_KEY' }), 'k1'), { PATH: '/bin', TEAM_KEY: 'k1' });
+    assert.equal(JSON.stringify(initializationOptions(settings({ engineApiKeyEnv: 'TEAM_KEY' }))).includes('k1'), false);
+    assert.equal(needsRestart(settings(), settings({ engineApiKeyEnv: 'TEAM_KEY' })), true);
+    assert.equal(needsRestart(settings(), settings({ engine: 'openai', engineUrl: 'http://x' })), false);
+});
+
+test('the status names the answering model and engine', () => {
+    assert.equal(answeringModel(settings({ modelPath: '/m/qwen.gguf' }), 'codelsp: model qwen ready (/m/qwen.gguf, loaded in 1.0 s)'), 'qwen');
+    const remote = settings({ engine: 'openai', engineUrl: 'http://gpu:8000' });
+    assert.equal(answeringModel(remote, 'codelsp: model Qwen/Qwen2.5-Coder-7B ready (engine openai at http://gpu:8000/, answered in 12 ms)'), 'Qwen/Qwen2.5-Coder-7B · openai');
+    assert.equal(answeringModel(settings({ engine: 'ollama', engineModel: 'qwen2.5-coder:7b' }), 'model ready'), 'qwen2.5-coder:7b · ollama');
 });

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CodeLsp.Inference;
+using CodeLsp.Inference.Constraints;
 using CodeLsp.Inference.Engines;
+using CodeLsp.Inference.Engines.Remote;
 using CodeLsp.Workspace;
 using CodeLsp.Workspace.Context;
 using CodeLsp.Workspace.Loading;
@@ -29,6 +31,8 @@ public sealed record PipelineOptions
     /// </summary>
     public TimeSpan ContextWait { get; init; } = TimeSpan.FromMilliseconds(40);
     public bool CompileCheck { get; init; } = true;
+    /// <summary>Constrain the first identifier after <c>receiver.</c>, <c>new </c> and where a type is expected to what the compiler allows (<see cref="IdentifierConstraintSource"/>).</summary>
+    public bool ConstrainedDecoding { get; init; } = true;
     public TriggerOptions Trigger { get; init; } = new();
 }
 
@@ -65,11 +69,15 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
     private readonly ConcurrentDictionary<Uri, Prefetch> _prefetch = new();
     private readonly ConcurrentDictionary<Uri, SyntaxTree> _trees = new();
     private readonly TriggerPolicy _trigger = new(options.Trigger);
+    private readonly IdentifierConstraintSource _constraints = new(options.ContextWait, logger);
     private long _ids;
 
     public IInferenceEngine Model => model;
 
     public PipelineOptions Options => options;
+
+    /// <summary>The compiler's identifier lists fetched so far (for tests).</summary>
+    internal int ConstraintLookups => _constraints.Lookups;
 
     /// <summary>Raised after each request with what happened.</summary>
     public event Action<Uri, CompletionTrace>? Completed;
@@ -110,7 +118,13 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         using var mine = await SupersedeAsync(uri, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (decision.Delay > TimeSpan.Zero) await Task.Delay(decision.Delay, mine.Token).ConfigureAwait(false);
+            if (decision.Delay > TimeSpan.Zero)
+            {
+                // The compiler's list of identifiers takes tens of milliseconds on a large receiver: start it now, so
+                // the debounce pays for it instead of the suggestion going unconstrained.
+                if (options.ConstrainedDecoding && workspace is not null) _constraints.Start(uri, Parse(uri, text), text, query.Offset, workspace.GetDocument(uri, text));
+                await Task.Delay(decision.Delay, mine.Token).ConfigureAwait(false);
+            }
             var shown = await GenerateAsync(uri, text, query.Offset, stopwatch, mine.Token).ConfigureAwait(false);
             return shown is null ? [] : [Suggest(shown, shown.Suggestion, query.Offset)];
         }
@@ -175,6 +189,7 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         _contexts.TryRemove(uri, out _);
         _prefetch.TryRemove(uri, out _);
         _trees.TryRemove(uri, out _);
+        _constraints.Forget(uri);
     }
 
     private async Task<ShownSuggestion?> GenerateAsync(Uri uri, SourceText text, int offset, Stopwatch stopwatch, CancellationToken token)
@@ -184,15 +199,36 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         var multiLine = CompletionShape.IsMultiLine(tree, offset);
         var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
         var document = workspace?.GetDocument(uri, text);
+        // Both wait at most ContextWait, side by side.
+        var constraint = document is not null && options.ConstrainedDecoding
+            ? _constraints.ForAsync(uri, tree, text, offset, document, token)
+            : Task.FromResult<IdentifierConstraint?>(null);
         var context = document is null ? null : await ContextAsync(uri, document, text, offset, prefix.Length, suffix.Length, token).ConfigureAwait(false);
-        var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout, Context = context };
-        var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit);
+        var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout, Context = context, FirstIdentifier = await constraint.ConfigureAwait(false) };
+        var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit)
+        {
+            // Cleaning keeps only the first line at a single-line site: once it is complete, more text is waste
+            // (and a remote engine's request is closed at once).
+            StopWhen = multiLine ? null : static text => text.AsSpan().IndexOfAny('\n', '\r') >= 0,
+        };
         logger.Debug("FIM prompt for {Uri}: prefix {Prefix} suffix {Suffix}", uri, prefix, suffix);
 
-        var generated = await model.CompleteAsync(prompt, limits, token).ConfigureAwait(false);
+        FimCompletion generated;
+        try
+        {
+            generated = await model.CompleteAsync(prompt, limits, token).ConfigureAwait(false);
+        }
+        catch (EngineRequestException ex)
+        {
+            // A remote engine failed (the engine tells the user once); this keystroke gets no suggestion.
+            Report(uri, new CompletionTrace("engine error: " + ex.Problem, multiLine, null, stopwatch.Elapsed, waited) { Prompt = prompt });
+            return null;
+        }
         _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
         var site = CompletionSiteReader.Read(text, offset, multiLine);
-        var suggestion = SuggestionPostprocessor.Clean(generated.Text, site);
+        // A name cut by the token or time limit is part of a name, which is no member: nothing worth showing.
+        var cutInsideName = generated.Constraint is { Unfinished: true };
+        var suggestion = cutInsideName ? null : SuggestionPostprocessor.Clean(generated.Text, site);
         CompileVerdict? verdict = null;
         if (suggestion is not null && document is not null && options.CompileCheck && HasRealProject(document))
         {
@@ -203,7 +239,7 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
                 suggestion = null;
             }
         }
-        var outcome = verdict is { Introduces: true } ? "dropped by compile check" : suggestion is null ? "empty after cleaning" : "model";
+        var outcome = verdict is { Introduces: true } ? "dropped by compile check" : cutInsideName ? "cut inside a name" : suggestion is null ? "empty after cleaning" : "model";
         Report(uri, new CompletionTrace(outcome, multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt, CompileCheck = verdict });
         if (suggestion is null) return null;
 

@@ -18,6 +18,12 @@ public interface IInferenceEngine : IDisposable
 
     /// <summary>Answers a chat (the model's own chat template). Throws <see cref="NotSupportedException"/> when <see cref="EngineInfo.SupportsChat"/> is false.</summary>
     Task<ChatCompletion> ChatAsync(ChatRequest request, GenerationLimits limits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Something the user should be told once (a remote engine refused the key, is unreachable, is busy), raised the
+    /// first time a problem appears and again only after a request succeeded in between. The local engine has none.
+    /// </summary>
+    event Action<string>? Notice { add { } remove { } }
 }
 
 /// <summary>What an engine is: its kind, the model that answers, and its capabilities.</summary>

@@ -12,7 +12,7 @@ public sealed class LocalEngine(ModelHost host) : IInferenceEngine
         Location = host.Description.Path,
         ContextSize = host.Description.ContextSize,
         SupportsFim = host.Description.SupportsFim,
-        SupportsChat = false,
+        SupportsChat = host.Description.SupportsChat,
         ExactTokenCounts = true,
     };
 
@@ -22,7 +22,7 @@ public sealed class LocalEngine(ModelHost host) : IInferenceEngine
         host.CompleteAsync(prompt, limits, cancellationToken);
 
     public Task<ChatCompletion> ChatAsync(ChatRequest request, GenerationLimits limits, CancellationToken cancellationToken) =>
-        throw new NotSupportedException($"Model '{host.Description.Name}' cannot answer chat requests in process yet.");
+        host.ChatAsync(request, limits, cancellationToken);
 
     public void Dispose() => host.Dispose();
 }

@@ -4,12 +4,14 @@ using CodeLsp.Inference;
 
 namespace CodeLsp.Server.Cli;
 
-/// <summary><c>codelsp model tiny|inspect</c>: make a test model, or say what a GGUF file is (and what is wrong with it).</summary>
+/// <summary><c>codelsp model tiny|inspect|list|pull</c>: make a test model, say what a GGUF file is, list the catalog, download a model.</summary>
 internal static class ModelCommand
 {
     public static Command Create()
     {
-        var command = new Command("model", "Write or inspect GGUF model files");
+        var command = new Command("model", "List, download, write or inspect GGUF model files");
+        command.Subcommands.Add(ModelListCommand.Create());
+        command.Subcommands.Add(ModelPullCommand.Create());
         command.Subcommands.Add(CreateTiny());
         command.Subcommands.Add(CreateInspect());
         return command;

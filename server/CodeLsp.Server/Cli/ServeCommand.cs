@@ -54,9 +54,20 @@ internal sealed class ServeCommand
 
             try
             {
-                await using var assistant = _createAssistant(logger);
-                var host = new LanguageServerHost(stdin, stdout, assistant, logger, new LanguageServerOptions { LevelSwitch = levelSwitch });
-                return await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                var assistant = _createAssistant(logger);
+                int exitCode;
+                try
+                {
+                    var host = new LanguageServerHost(stdin, stdout, assistant, logger, new LanguageServerOptions { LevelSwitch = levelSwitch });
+                    exitCode = await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    var disposing = System.Diagnostics.Stopwatch.StartNew();
+                    await assistant.DisposeAsync().ConfigureAwait(false);
+                    logger.Debug("Assistant disposed in {Milliseconds} ms", disposing.ElapsedMilliseconds);
+                }
+                return exitCode;
             }
             catch (Exception ex)
             {

@@ -1,18 +1,22 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
-using System.Text.Json;
+using CodeLsp.Protocol;
 using Serilog;
+using StreamJsonRpc.Protocol;
 
 namespace CodeLsp.Server.Hosting;
 
 /// <summary>
 /// Sits between the client's byte stream and StreamJsonRpc, which closes the connection on the first malformed message.
-/// Reads LSP frames (<c>Content-Length: N\r\n\r\n</c> + N bytes), drops frames whose headers or JSON body are malformed
-/// (logged; the body only at Debug) and forwards well-formed frames, re-framed, into a pipe that StreamJsonRpc reads.
-/// After a bad header it resynchronizes at the next "Content-Length:".
+/// Reads LSP frames (<c>Content-Length: N\r\n\r\n</c> + N bytes) and reads each body's JSON-RPC envelope
+/// (<see cref="JsonRpcEnvelope"/>): well-formed requests, notifications and responses go on, re-framed, into a pipe that
+/// StreamJsonRpc reads; a body that is not JSON is answered ParseError and a request the server cannot take InvalidRequest
+/// (through <paramref name="answer"/>, id null when none could be read), as JSON-RPC 2.0 asks; malformed responses and
+/// notifications are dropped. Everything dropped is logged (the bytes only at Debug). After a bad header it resynchronizes
+/// at the next "Content-Length:".
 /// </summary>
-internal sealed class IncomingFrameFilter(Stream input, PipeWriter output, ILogger logger)
+internal sealed class IncomingFrameFilter(Stream input, PipeWriter output, ILogger logger, Func<JsonRpcError, ValueTask>? answer = null)
 {
     private const int MaxHeaderBytes = 8 * 1024;
     private const int MaxContentLength = 256 * 1024 * 1024;
@@ -44,13 +48,15 @@ internal sealed class IncomingFrameFilter(Stream input, PipeWriter output, ILogg
                     return;
                 }
                 var body = result.Buffer.Slice(0, header.Value);
-                if (IsJsonObject(body, out var problem))
+                var envelope = JsonRpcEnvelope.Read(body);
+                if (envelope.IsForwarded)
                 {
                     await WriteFrameAsync(body, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    Drop($"malformed body ({problem})", body);
+                    Drop(Describe(envelope), body);
+                    await AnswerAsync(envelope).ConfigureAwait(false);
                 }
                 reader.AdvanceTo(body.End);
             }
@@ -161,30 +167,40 @@ internal sealed class IncomingFrameFilter(Stream input, PipeWriter output, ILogg
         return true;
     }
 
-    private static bool IsJsonObject(ReadOnlySequence<byte> body, out string problem)
+    private static string Describe(JsonRpcEnvelope envelope) => envelope.Kind switch
     {
-        var json = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        EnvelopeKind.ParseError => $"malformed body ({envelope.Problem})",
+        EnvelopeKind.InvalidRequest => $"invalid request ({envelope.Problem})",
+        EnvelopeKind.InvalidResponse => $"invalid response ({envelope.Problem})",
+        _ => $"invalid notification ({envelope.Problem})",
+    };
+
+    private async ValueTask AnswerAsync(JsonRpcEnvelope envelope)
+    {
+        var code = envelope.Kind switch
+        {
+            EnvelopeKind.ParseError => LspErrorCodes.ParseError,
+            EnvelopeKind.InvalidRequest => LspErrorCodes.InvalidRequest,
+            _ => (int?)null,
+        };
+        if (code is null || answer is null) return;
+        var error = new JsonRpcError
+        {
+            RequestId = envelope.Id,
+            Error = new JsonRpcError.ErrorDetail
+            {
+                Code = (JsonRpcErrorCode)code.Value,
+                Message = code == LspErrorCodes.ParseError ? $"Parse error: {envelope.Problem}" : $"Invalid request: {envelope.Problem}",
+            },
+        };
         try
         {
-            if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
-            {
-                problem = "not a JSON object";
-                return false;
-            }
-            json.Skip();
-            if (json.Read())
-            {
-                problem = "text after the JSON object";
-                return false;
-            }
+            await answer(error).ConfigureAwait(false);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
         {
-            problem = ex.Message;
-            return false;
+            _logger.Debug("Could not answer a malformed message: {Message}", ex.Message);
         }
-        problem = "";
-        return true;
     }
 
     private async Task WriteFrameAsync(ReadOnlySequence<byte> body, CancellationToken cancellationToken)

@@ -50,12 +50,12 @@ public sealed class LanguageServerHost
         var server = new ServerState(_assistant, _logger, _options.LevelSwitch, _options.GetEnvironmentVariable);
 
         var framed = new Pipe();
-        var filter = new IncomingFrameFilter(_input, framed.Writer, _logger);
+        var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = LspJson.Options };
+        var messageHandler = new HeaderDelimitedMessageHandler(PipeWriter.Create(_output), framed.Reader, formatter);
+        var filter = new IncomingFrameFilter(_input, framed.Writer, _logger, error => messageHandler.WriteAsync(error, CancellationToken.None));
         using var filterStop = new CancellationTokenSource();
         var filtering = Task.Run(() => filter.RunAsync(filterStop.Token), CancellationToken.None);
 
-        var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = LspJson.Options };
-        var messageHandler = new HeaderDelimitedMessageHandler(PipeWriter.Create(_output), framed.Reader, formatter);
         // Leave rpc.SynchronizationContext at its default (NonConcurrentSynchronizationContext): it invokes our method targets
         // one at a time in arrival order, which is what makes RequestQueue's order the client's order.
         var rpc = new LspJsonRpc(new ResilientMessageHandler(messageHandler, _logger))
@@ -98,6 +98,7 @@ public sealed class LanguageServerHost
             }
         }
 
+        var stopping = Stopwatch.StartNew();
         await reporter.DisposeAsync().ConfigureAwait(false);
         rpc.Dispose();
         await filterStop.CancelAsync().ConfigureAwait(false);
@@ -109,18 +110,10 @@ public sealed class LanguageServerHost
         {
             _logger.Debug("JSON-RPC completed with {Message}", ex.Message);
         }
-        try
-        {
-            // Reading stdin may not observe cancellation; the process ends anyway once we return.
-            await filtering.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
-        catch (Exception ex)
-        {
-            _logger.Debug(ex, "Reading the client's stream ended with an error after the session ended");
-        }
+        // The filter may sit in a read of the client's stream that ignores cancellation: stdin stays open until this process
+        // ends (Neovim, VS Code). Waiting for it made every exit take the full wait; it ends with the stream or the process.
+        _logger.Debug("Session stopped in {Milliseconds} ms (input reader {ReaderState})",
+            stopping.ElapsedMilliseconds, filtering.IsCompleted ? "done" : "left to the process exit");
         return exitCode;
     }
 }

@@ -22,7 +22,8 @@ internal static class SettingsApplier
 
         var assistant = settings.Assistant;
         server.Logger.Information(
-            "Settings: model {ModelPath}, enabled {Enabled}, maxTokens {MaxTokens}, contextSize {ContextSize}, threads {Threads}",
+            "Settings: engine {Engine}{EngineUrl}, model {ModelPath}, enabled {Enabled}, maxTokens {MaxTokens}, contextSize {ContextSize}, threads {Threads}",
+            assistant.Engine, assistant.EngineUrl is null ? "" : $" at {assistant.EngineUrl} ({assistant.EngineModel ?? "server's model"}, key {(assistant.EngineApiKey is null ? "none" : "from $" + assistant.EngineApiKeyEnv)})",
             assistant.ModelPath ?? "(none)", assistant.Enabled, assistant.MaxTokens, assistant.ContextSize, assistant.Threads?.ToString() ?? "auto");
         try
         {

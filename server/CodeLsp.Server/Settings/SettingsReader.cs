@@ -16,6 +16,9 @@ internal static class SettingsReader
     public const string Section = "codelsp";
     public const string ModelEnvironmentVariable = "CODELSP_MODEL";
 
+    /// <summary>Where the engine's API key is read from when <c>engineApiKeyEnv</c> is not set.</summary>
+    public const string ApiKeyEnvironmentVariable = "CODELSP_ENGINE_API_KEY";
+
     public sealed record Result(ClientSettings Settings, IReadOnlyList<string> Warnings);
 
     public static Result Read(ClientSettingsSources sources, Func<string, string?> getEnvironmentVariable)
@@ -34,7 +37,25 @@ internal static class SettingsReader
             assistant = assistant with { ModelPath = fromEnvironment.Trim() };
         }
 
+        assistant = WithApiKey(assistant, getEnvironmentVariable, warnings);
         return new Result(new ClientSettings(assistant, logLevel), warnings);
+    }
+
+    /// <summary>
+    /// Reads the remote engine's key from the environment variable <c>engineApiKeyEnv</c> names (default
+    /// <see cref="ApiKeyEnvironmentVariable"/>, which the VS Code extension fills from its secret storage). The key
+    /// never comes from a settings file, and only a remote engine ever sends it.
+    /// </summary>
+    private static AssistantSettings WithApiKey(AssistantSettings settings, Func<string, string?> getEnvironmentVariable, List<string> warnings)
+    {
+        var name = settings.EngineApiKeyEnv ?? ApiKeyEnvironmentVariable;
+        var key = getEnvironmentVariable(name);
+        if (!string.IsNullOrWhiteSpace(key)) return settings with { EngineApiKeyEnv = name, EngineApiKey = new Inference.Engines.Remote.EngineApiKey(key.Trim()) };
+        if (settings.EngineApiKeyEnv is not null && settings.Engine != Inference.Engines.EngineKinds.Local)
+        {
+            warnings.Add($"codelsp.engineApiKeyEnv names {name}, which is not set in the server's environment; requests go without a key.");
+        }
+        return settings;
     }
 
     private static IEnumerable<(JsonElement Layer, string Origin)> Layers(ClientSettingsSources sources)
@@ -102,11 +123,54 @@ internal static class SettingsReader
                 case "compileCheck":
                     if (ReadBool(value, Where(), warnings) is { } compileCheck) settings = settings with { CompileCheck = compileCheck };
                     break;
+                case "constrainedDecoding":
+                    if (ReadBool(value, Where(), warnings) is { } constrained) settings = settings with { ConstrainedDecoding = constrained };
+                    break;
                 case "automatic":
                     if (ReadBool(value, Where(), warnings) is { } automatic) settings = settings with { Automatic = automatic };
                     break;
+                case "targetFramework":
+                    if (value.ValueKind == JsonValueKind.String)
+                    {
+                        var tfm = value.GetString()!.Trim();
+                        settings = settings with { TargetFramework = tfm.Length == 0 ? null : tfm };
+                    }
+                    else warnings.Add($"{Where()} must be a target framework such as \"net8.0\"; ignored.");
+                    break;
+                case "loadAllTargetFrameworks":
+                    if (ReadBool(value, Where(), warnings) is { } all) settings = settings with { LoadAllTargetFrameworks = all };
+                    break;
                 case "timeLimitMs":
                     if (ReadInt(value, 50, 600_000, Where(), warnings) is { } timeLimit) settings = settings with { TimeLimitMs = timeLimit };
+                    break;
+                case "actionTimeLimitMs":
+                    if (ReadInt(value, 1000, 3_600_000, Where(), warnings) is { } actionLimit) settings = settings with { ActionTimeLimitMs = actionLimit };
+                    break;
+                case "engine":
+                    if (value.ValueKind == JsonValueKind.String && RemoteEngineSettings.Kinds.Contains(value.GetString()!.Trim()))
+                    {
+                        settings = settings with { Engine = value.GetString()!.Trim() };
+                    }
+                    else warnings.Add($"{Where()} must be one of {string.Join(", ", RemoteEngineSettings.Kinds)}; ignored.");
+                    break;
+                case "engineUrl":
+                    if (ReadText(value, Where(), warnings) is { } url) settings = settings with { EngineUrl = url.Length == 0 ? null : url };
+                    break;
+                case "engineModel":
+                    if (ReadText(value, Where(), warnings) is { } model) settings = settings with { EngineModel = model.Length == 0 ? null : model };
+                    break;
+                case "engineFimFamily":
+                    if (ReadText(value, Where(), warnings) is { } family) settings = settings with { EngineFimFamily = family.Length == 0 ? null : family };
+                    break;
+                case "engineApiKeyEnv":
+                    if (ReadText(value, Where(), warnings) is { } keyEnv) settings = settings with { EngineApiKeyEnv = keyEnv.Length == 0 ? null : keyEnv };
+                    break;
+                case "unloadAfterIdleMinutes":
+                    if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var minutes) && minutes is >= 0 and <= 10_080)
+                    {
+                        settings = settings with { UnloadAfterIdleMinutes = minutes };
+                    }
+                    else warnings.Add($"{Where()} must be a number of minutes from 0 (never) to 10080, got {value.GetRawText()}; ignored.");
                     break;
                 case "logLevel":
                     if (value.ValueKind == JsonValueKind.String && ServerLogging.TryParseLevel(value.GetString()!, out var level)) logLevel = level;
@@ -115,6 +179,13 @@ internal static class SettingsReader
             }
         }
         return (settings, logLevel);
+    }
+
+    private static string? ReadText(JsonElement value, string where, List<string> warnings)
+    {
+        if (value.ValueKind == JsonValueKind.String) return value.GetString()!.Trim();
+        warnings.Add($"{where} must be a string; ignored.");
+        return null;
     }
 
     private static bool? ReadBool(JsonElement value, string where, List<string> warnings)

@@ -97,7 +97,7 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
                     // A different model (the setting changed mid-load) gets a progress of its own.
                     await EndAsync("Cancelled", cancellationToken).ConfigureAwait(false);
                     _loadingPath = loading.Path;
-                    await BeginAsync(Path.GetFileName(loading.Path), percentage, cancellationToken).ConfigureAwait(false);
+                    await BeginAsync(loading.Path.Contains("://", StringComparison.Ordinal) ? loading.Path : Path.GetFileName(loading.Path), percentage, cancellationToken).ConfigureAwait(false);
                 }
                 else if (percentage != _lastPercentage)
                 {
@@ -112,7 +112,9 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
                 await _rpc.NotifyWithParameterObjectAsync(Methods.WindowLogMessage, new LogMessageParams
                 {
                     Type = MessageType.Info,
-                    Message = $"codelsp: model {ready.ModelName} ready ({ready.Path}, loaded in {ready.LoadTime.TotalSeconds:0.0} s)",
+                    Message = ready.Engine == Inference.Engines.EngineKinds.Local
+                        ? $"codelsp: model {ready.ModelName} ready ({ready.Path}, loaded in {ready.LoadTime.TotalSeconds:0.0} s)"
+                        : $"codelsp: model {ready.ModelName} ready (engine {ready.Engine} at {ready.Path}, answered in {ready.LoadTime.TotalMilliseconds:0} ms)",
                 }).ConfigureAwait(false);
                 break;
 
@@ -127,6 +129,14 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
                         Message = $"codelsp: could not load model {failed.Path}: {failed.Message}",
                     }).ConfigureAwait(false);
                 }
+                break;
+
+            case ModelStatus.Unloaded unloaded:
+                await _rpc.NotifyWithParameterObjectAsync(Methods.WindowLogMessage, new LogMessageParams
+                {
+                    Type = MessageType.Info,
+                    Message = $"codelsp: model {unloaded.Path} unloaded after the idle interval (unloadAfterIdleMinutes); the next request reloads it",
+                }).ConfigureAwait(false);
                 break;
 
             case ModelStatus.NotConfigured:

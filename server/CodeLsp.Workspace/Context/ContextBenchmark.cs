@@ -4,26 +4,39 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using CodeLsp.Workspace.Context.Evaluation;
 using Serilog;
 
 namespace CodeLsp.Workspace.Context;
 
 public sealed record ContextBenchmarkOptions
 {
-    /// <summary>Completion sites to sample (evenly over all sites found, deterministic).</summary>
-    public int MaxSites { get; init; } = 400;
+    /// <summary>Completion sites to sample: half after a '.', half at identifier starts (<see cref="CompletionSiteSampler.Sample"/>).</summary>
+    public int MaxSites { get; init; } = 300;
+
+    /// <summary>The sample's seed: tune on some seeds, report others.</summary>
+    public int Seed { get; init; } = 1;
 
     public IReadOnlyList<int> Budgets { get; init; } = [256, 512, 1024];
 
-    /// <summary>The visible window: the completion pipeline's prefix and suffix lines.</summary>
-    public int PrefixLines { get; init; } = ContextRequest.DefaultPrefixLines;
+    /// <summary>
+    /// The visible window: the lines before and after the caret that the prompt carries as text. A word written
+    /// there is no target, and declarations there are not repeated as context.
+    /// </summary>
+    public int PrefixLines { get; init; } = 40;
 
-    public int SuffixLines { get; init; } = ContextRequest.DefaultSuffixLines;
+    public int SuffixLines { get; init; } = 10;
+
+    /// <summary>The token counter for a budget: the model's tokenizer when one is given, else the estimate.</summary>
+    public Func<int, ContextBudget> Budget { get; init; } = ContextBudget.Estimated;
 
     /// <summary>How many "open tabs" feed the similar-snippet baseline (and the engine's snippet fallback).</summary>
     public int OpenTabs { get; init; } = 8;
 
     public bool Trusted { get; init; } = true;
+
+    /// <summary>How multi-targeted projects are loaded (default: one target framework each).</summary>
+    public WorkspaceLoadOptions? Load { get; init; }
 
     /// <summary>Build all compilations before the first context (as the server does in the background after loading).</summary>
     public bool WarmUp { get; init; } = true;
@@ -32,8 +45,19 @@ public sealed record ContextBenchmarkOptions
     public int ShowMisses { get; init; }
 }
 
+/// <summary>
+/// Recall of one slice of the sites at one budget. <see cref="Collected"/>: targets some candidate item held (found
+/// or not); <see cref="Truncated"/>: collected but cut by the budget; <see cref="SitesLost"/>: sites where a target
+/// was collected and cut.
+/// </summary>
 public sealed record RecallRow(int Budget, string SiteKind, int Sites, int Targets, int SemanticHits, int BaselineHits)
 {
+    public int Collected { get; init; }
+
+    public int Truncated { get; init; }
+
+    public int SitesLost { get; init; }
+
     public double SemanticRecall => Targets == 0 ? 0 : (double)SemanticHits / Targets;
     public double BaselineRecall => Targets == 0 ? 0 : (double)BaselineHits / Targets;
 }
@@ -52,6 +76,11 @@ public sealed record ContextBenchmarkReport(
     IReadOnlyList<double> BaselineMs,
     IReadOnlyList<RecallRow> Recall)
 {
+    /// <summary>Recall split by where the target is declared (<see cref="TargetHomes"/>); SiteKind holds the home.</summary>
+    public IReadOnlyList<RecallRow> RecallByHome { get; init; } = [];
+
+    public string Tokenizer { get; init; } = ContextBudget.EstimateName;
+
     /// <summary>Process CPU time per request: robust against other processes competing for the cores.</summary>
     public IReadOnlyList<double> WarmCpuMs { get; init; } = [];
 
@@ -72,32 +101,31 @@ public sealed record ContextBenchmarkReport(
 }
 
 /// <summary>
-/// Measures the context engine on a real solution: load time, memory, context build time at many completion
-/// sites (warm, and right after an edit), and recall: how many identifiers of the true continuation that are
-/// declared outside the visible window appear in the packed context, against the similar-snippet baseline alone.
-/// A completion site is a place in the solution's own code where a line continues after a '.' or at the start of
-/// a statement; the "edit" deletes the rest of the line (what the user is about to type) and the context is built
-/// on that snapshot.
+/// Measures the context engine on a real solution: load time, memory, context build time at seeded completion sites
+/// (warm, and right after an edit), and recall. A site is a place in the solution's own code right after a '.' or at
+/// the start of an identifier (<see cref="CompletionSiteSampler"/>); the "edit" masks the true rest of the line through
+/// the open-document overlay (what the user is about to type; never read from disk), and the context is built on
+/// that snapshot. Recall: the share of the identifiers of the true rest of the line that the visible window does not
+/// show (<see cref="ContinuationTargets"/>) and that the packed context text contains, against a Jaccard-window
+/// baseline over all the other files of the solution, at each budget, counted by the stated tokenizer.
 /// </summary>
 public static class ContextBenchmark
 {
-    private sealed record Site(DocumentId DocumentId, string Path, int Offset, int LineEnd, string Kind);
-
     public static async Task<ContextBenchmarkReport> RunAsync(string solutionFolder, TextWriter output, ContextBenchmarkOptions? options, ILogger logger, CancellationToken ct)
     {
         options ??= new ContextBenchmarkOptions();
         var total = Stopwatch.StartNew();
         using var host = new WorkspaceHost(logger);
-        var loading = host.LoadAsync(solutionFolder, options.Trusted, progress: null, ct);
+        var loading = host.LoadAsync(solutionFolder, options.Trusted, progress: null, ct, options.Load);
         // While MSBuild works, the host serves an ad-hoc project of the folder: the first context a request gets.
         string? interimReport = null;
         while (!loading.IsCompleted && interimReport is null)
         {
             if (host.State.Status == WorkspaceLoadStatus.Loading && host.CurrentSolution.Projects.FirstOrDefault() is { } interim &&
-                interim.Documents.Where(d => d.FilePath is { } f && !IsGenerated(f)).OrderBy(d => d.FilePath, StringComparer.Ordinal).FirstOrDefault() is { } probe)
+                interim.Documents.Where(d => d.FilePath is { } f && !CompletionSiteSampler.IsGenerated(f)).OrderBy(d => d.FilePath, StringComparer.Ordinal).FirstOrDefault() is { } probe)
             {
                 var probeText = await probe.GetTextAsync(ct).ConfigureAwait(false);
-                var probeContext = await new SemanticContextBuilder().BuildAsync(host.GetDocument(new Uri(probe.FilePath!), probeText), probeText.Length / 2, ContextBudget.Estimated(1024), ct).ConfigureAwait(false);
+                var probeContext = await new SemanticContextBuilder().BuildAsync(host.GetDocument(new Uri(probe.FilePath!), probeText), probeText.Length / 2, options.Budget(1024), ct).ConfigureAwait(false);
                 interimReport = Invariant($"During loading: first context {total.Elapsed.TotalMilliseconds:F0} ms after start, from the ad-hoc project of the folder ({probeContext.Items.Count} items for {Path.GetFileName(probe.FilePath)})");
                 host.DocumentClosed(new Uri(probe.FilePath!));
                 break;
@@ -111,10 +139,7 @@ public static class ContextBenchmark
         if (load.UserMessage is not null) await output.WriteLineAsync($"  {load.UserMessage}").ConfigureAwait(false);
 
         var solution = host.CurrentSolution;
-        var documents = solution.Projects.Where(p => p.Language == LanguageNames.CSharp)
-            .SelectMany(p => p.Documents)
-            .Where(d => d.FilePath is { } f && f.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) && !IsGenerated(f))
-            .OrderBy(d => d.FilePath, StringComparer.Ordinal).ToList();
+        var documents = CompletionSiteSampler.SourceDocuments(solution);
         // One long-lived builder, as in the server: it keeps the last full semantic model per document for reuse.
         IReadOnlyList<RecentDocument> currentTabs = [];
         var builder = new SemanticContextBuilder(() => currentTabs);
@@ -123,33 +148,40 @@ public static class ContextBenchmark
         var warmUpClock = Stopwatch.StartNew();
         if (options.WarmUp) await host.WarmUpAsync(ct).ConfigureAwait(false);
         var warmUp = warmUpClock.Elapsed;
+        var indexClock = Stopwatch.StartNew();
+        builder.IndexUsage(solution, ct);
+        var usageIndex = indexClock.Elapsed;
         var firstClock = Stopwatch.StartNew();
         if (documents.Count > 0)
         {
             var first = documents[0];
             var firstText = await first.GetTextAsync(ct).ConfigureAwait(false);
-            await builder.BuildAsync(first, firstText.Length / 2, ContextBudget.Estimated(1024), ct).ConfigureAwait(false);
+            await builder.BuildAsync(first, firstText.Length / 2, options.Budget(1024), ct).ConfigureAwait(false);
         }
         var firstContext = firstClock.Elapsed;
         var (managedAfterLoad, workingSetAfterLoad) = Memory();
-        await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
+        await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; usage index {usageIndex.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
 
-        var sites = new List<Site>();
+        var sites = new List<CompletionSite>();
         var sourceLines = 0;
+        var allFiles = new List<RecentDocument>(documents.Count);
         foreach (var document in documents)
         {
             var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
             var text = await document.GetTextAsync(ct).ConfigureAwait(false);
             sourceLines += text.Lines.Count;
-            if (root is not null) sites.AddRange(FindSites(document, root, text));
+            allFiles.Add(new RecentDocument(document.FilePath!, text));
+            if (root is not null) sites.AddRange(CompletionSiteSampler.FindSites(document, root, text));
         }
-        var sampled = Sample(sites, options.MaxSites);
-        await output.WriteLineAsync($"{documents.Count} documents, {sourceLines} lines, {sites.Count} completion sites, {sampled.Count} sampled").ConfigureAwait(false);
+        var sampled = CompletionSiteSampler.Sample(sites, options.MaxSites, options.Seed);
+        await output.WriteLineAsync(Invariant($"{documents.Count} documents, {sourceLines} lines, {sites.Count} completion sites, {sampled.Count} sampled with seed {options.Seed} ({string.Join(", ", sampled.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"))})")).ConfigureAwait(false);
+        await output.WriteLineAsync(Invariant($"Tokens counted by: {options.Budget(512).Tokenizer}; visible window {options.PrefixLines} lines before / {options.SuffixLines} after the caret")).ConfigureAwait(false);
 
         var warm = new List<double>();
         var afterEdit = new List<double>();
         var baselineTimes = new List<double>();
-        var recall = new Dictionary<(int Budget, string Kind), (int Sites, int Targets, int Semantic, int Baseline)>();
+        var recall = new Dictionary<(int Budget, string Kind), Tally>();
+        var byHome = new Dictionary<(int Budget, string Home), Tally>();
         var snippets = new SimilarSnippetProvider();
         var maxBudget = options.Budgets.Max();
         var warmCpu = new List<double>();
@@ -159,6 +191,7 @@ public static class ContextBenchmark
         var slowest = new List<(double Ms, string Site)>();
         var reuseFailures = new Dictionary<string, int>(StringComparer.Ordinal);
         var phaseTotals = new Dictionary<string, double>(StringComparer.Ordinal);
+        var spentByKind = new Dictionary<string, long>(StringComparer.Ordinal);
         using var process = Process.GetCurrentProcess();
         TimeSpan Cpu()
         {
@@ -177,7 +210,7 @@ public static class ContextBenchmark
                 var cpu = Cpu();
                 if (options.ShowMisses > 0 && pass == 1) SemanticContextBuilder.PhaseObserver = (phase, time) => phaseTotals["warm: " + phase] = phaseTotals.GetValueOrDefault("warm: " + phase) + time.TotalMilliseconds;
                 var clock = Stopwatch.StartNew();
-                await builder.BuildAsync(document, site.Offset, ContextBudget.Estimated(maxBudget), request, ct).ConfigureAwait(false);
+                await builder.BuildAsync(document, site.Offset, options.Budget(maxBudget), request, ct).ConfigureAwait(false);
                 SemanticContextBuilder.PhaseObserver = null;
                 if (pass == 1)
                 {
@@ -196,12 +229,10 @@ public static class ContextBenchmark
             var originalRoot = await original.GetSyntaxRootAsync(ct).ConfigureAwait(false);
             if (originalModel is null || originalRoot is null) continue;
 
-            // The edit: the rest of the line is what the user is about to type.
+            // The edit: the rest of the line is what the user is about to type; it exists only in the original snapshot.
             var editedText = originalText.WithChanges(new TextChange(TextSpan.FromBounds(site.Offset, site.LineEnd), ""));
             var window = ContextRequest.WindowAround(editedText, site.Offset, options.PrefixLines, options.SuffixLines);
-            var visibleWords = Words(editedText.ToString(window));
-            var originalWindow = TextSpan.FromBounds(window.Start, window.End + (site.LineEnd - site.Offset));
-            var targets = Targets(originalRoot, originalModel, site, originalWindow, visibleWords, ct);
+            var targets = ContinuationTargets.Find(originalRoot, originalModel, site, ContinuationTargets.Words(editedText.ToString(window)), ct);
 
             var uri = new Uri(site.Path);
             var tabs = OpenTabs(solution, original, options.OpenTabs);
@@ -217,40 +248,65 @@ public static class ContextBenchmark
             var clock = Stopwatch.StartNew();
             var edited = host.GetDocument(uri, editedText);
             var items = await builder.CollectAsync(edited, site.Offset, new ContextRequest(window), ct).ConfigureAwait(false);
-            var packedMax = ContextPacker.Pack(items, ContextBudget.Estimated(maxBudget));
+            var packedMax = ContextPacker.Pack(items, options.Budget(maxBudget));
             afterEdit.Add(clock.Elapsed.TotalMilliseconds);
             afterEditCpu.Add((Cpu() - cpuBefore).TotalMilliseconds);
-            if (builder.ReusedModels > reusedBefore) reusedSites++;
-            slowest.Add((afterEdit[^1], $"{Path.GetFileName(site.Path)}:{editedText.Lines.GetLineFromPosition(site.Offset).LineNumber + 1} {site.Kind}{(builder.ReusedModels > reusedBefore ? " (reused)" : "")} {items.Count} items"));
+            var reused = builder.ReusedModels > reusedBefore;
+            if (reused) reusedSites++;
+            slowest.Add((afterEdit[^1], $"{Path.GetFileName(site.Path)}:{editedText.Lines.GetLineFromPosition(site.Offset).LineNumber + 1} {site.Kind}{(reused ? " (reused)" : "")} {items.Count} items"));
             SemanticContextBuilder.ReuseObserver = null;
             SemanticContextBuilder.PhaseObserver = null;
 
             clock.Restart();
-            var baselineItems = snippets.Find(editedText, site.Offset, tabs, site.Path);
+            var baselineItems = snippets.Find(editedText, site.Offset, allFiles, site.Path);
             baselineTimes.Add(clock.Elapsed.TotalMilliseconds);
 
+            var candidateWords = ContinuationTargets.Words(string.Join("\n", items.Select(i => i.Text + "\n" + i.Group)));
             foreach (var budget in options.Budgets)
             {
-                var packed = budget == maxBudget ? packedMax : ContextPacker.Pack(items, ContextBudget.Estimated(budget));
-                var baseline = ContextPacker.Pack(baselineItems, ContextBudget.Estimated(budget));
-                var semanticWords = Words(packed.Rendered);
-                var baselineWords = Words(baseline.Rendered);
+                var packed = budget == maxBudget ? packedMax : ContextPacker.Pack(items, options.Budget(budget));
+                var baseline = ContextPacker.Pack(baselineItems, options.Budget(budget));
+                var semanticWords = ContinuationTargets.Words(packed.Rendered);
+                var baselineWords = ContinuationTargets.Words(baseline.Rendered);
+                var found = targets.Count(t => semanticWords.Contains(t.Name));
+                var collected = targets.Count(t => candidateWords.Contains(t.Name));
+                var truncated = targets.Count(t => candidateWords.Contains(t.Name) && !semanticWords.Contains(t.Name));
                 foreach (var kind in new[] { site.Kind, "all" })
                 {
-                    var row = recall.GetValueOrDefault((budget, kind));
+                    var row = recall.GetValueOrDefault((budget, kind)) ?? new Tally();
                     row.Sites++;
                     row.Targets += targets.Count;
-                    row.Semantic += targets.Count(semanticWords.Contains);
-                    row.Baseline += targets.Count(baselineWords.Contains);
+                    row.Semantic += found;
+                    row.Baseline += targets.Count(t => baselineWords.Contains(t.Name));
+                    row.Collected += collected;
+                    row.Truncated += truncated;
+                    if (truncated > 0) row.SitesLost++;
                     recall[(budget, kind)] = row;
                 }
-                if (budget == options.Budgets.Min() && misses.Count < options.ShowMisses)
+                foreach (var target in targets)
                 {
-                    var candidateWords = Words(string.Join("\n", items.Select(i => i.Text + "\n" + i.Group)));
+                    var row = byHome.GetValueOrDefault((budget, target.Home)) ?? new Tally();
+                    row.Targets++;
+                    if (semanticWords.Contains(target.Name)) row.Semantic++;
+                    if (baselineWords.Contains(target.Name)) row.Baseline++;
+                    if (candidateWords.Contains(target.Name)) row.Collected++;
+                    if (candidateWords.Contains(target.Name) && !semanticWords.Contains(target.Name)) row.Truncated++;
+                    byHome[(budget, target.Home)] = row;
+                }
+                if (budget == 512)
+                {
+                    foreach (var item in packed.Items.Where(i => i.Included))
+                        spentByKind[item.Kind] = spentByKind.GetValueOrDefault(item.Kind) + ContextBudget.EstimateTokens(ContextPacker.Comment(item.Text));
+                }
+                if (budget == 512 && misses.Count < options.ShowMisses)
+                {
                     var line = editedText.Lines.GetLineFromPosition(site.Offset);
-                    foreach (var target in targets.Where(t => !semanticWords.Contains(t)))
+                    var rest = originalText.ToString(TextSpan.FromBounds(site.Offset, site.LineEnd)).Trim();
+                    foreach (var target in targets.Where(t => !semanticWords.Contains(t.Name)))
                     {
-                        misses.Add($"{Path.GetFileName(site.Path)}:{line.LineNumber + 1} {site.Kind} '{editedText.ToString(TextSpan.FromBounds(Math.Max(line.Start, site.Offset - 40), site.Offset))}' → {target} ({(candidateWords.Contains(target) ? "ranked out" : "not collected")})");
+                        var rank = items.OrderByDescending(i => i.Score).Select((i, n) => (i, n)).FirstOrDefault(x => ContinuationTargets.Words(x.i.Text + "\n" + x.i.Group).Contains(target.Name));
+                        var where = candidateWords.Contains(target.Name) ? Invariant($"cut at rank {rank.n} ({rank.i?.Kind} {rank.i?.Score:F2})") : "not collected";
+                        misses.Add($"{Path.GetFileName(site.Path)}:{line.LineNumber + 1} {site.Kind} '{editedText.ToString(TextSpan.FromBounds(Math.Max(line.Start, site.Offset - 40), site.Offset)).TrimStart()}|{rest}' → {target.Name} [{target.Home}] ({where})");
                     }
                 }
             }
@@ -260,21 +316,42 @@ public static class ContextBenchmark
         var (managedAfterRun, workingSetAfterRun) = Memory();
 
         var rows = recall.OrderBy(r => r.Key.Kind == "all" ? 0 : 1).ThenBy(r => r.Key.Kind, StringComparer.Ordinal).ThenBy(r => r.Key.Budget)
-            .Select(r => new RecallRow(r.Key.Budget, r.Key.Kind, r.Value.Sites, r.Value.Targets, r.Value.Semantic, r.Value.Baseline)).ToList();
+            .Select(r => r.Value.ToRow(r.Key.Budget, r.Key.Kind)).ToList();
+        var homeRows = byHome.OrderBy(r => r.Key.Home, StringComparer.Ordinal).ThenBy(r => r.Key.Budget).Select(r => r.Value.ToRow(r.Key.Budget, r.Key.Home)).ToList();
         var report = new ContextBenchmarkReport(load, sourceLines, firstContext, managedAfterLoad, workingSetAfterLoad, managedAfterRun, workingSetAfterRun,
-            sampled.Count, warm, afterEdit, baselineTimes, rows) { WarmCpuMs = warmCpu, AfterEditCpuMs = afterEditCpu, ReusedModelSites = reusedSites, WarmUp = warmUp };
+            sampled.Count, warm, afterEdit, baselineTimes, rows)
+        {
+            WarmCpuMs = warmCpu, AfterEditCpuMs = afterEditCpu, ReusedModelSites = reusedSites, WarmUp = warmUp,
+            RecallByHome = homeRows, Tokenizer = options.Budget(512).Tokenizer,
+        };
         await WriteAsync(report, output, total.Elapsed).ConfigureAwait(false);
         if (options.ShowMisses > 0)
         {
             await output.WriteLineAsync("Time per phase (total over all sites):").ConfigureAwait(false);
             foreach (var (phase, ms) in phaseTotals.OrderBy(p => p.Key, StringComparer.Ordinal))
                 await output.WriteLineAsync(Invariant($"  {phase,-26} {ms,9:F0} ms")).ConfigureAwait(false);
+            var spent = spentByKind.Values.Sum();
+            await output.WriteLineAsync("Where the 512-token budget goes (item text, estimated): " + string.Join(", ", spentByKind.OrderByDescending(k => k.Value).Select(k => Invariant($"{k.Key} {100.0 * k.Value / Math.Max(1, spent):F0}%")))).ConfigureAwait(false);
             await output.WriteLineAsync("Slowest sites after an edit: " + string.Join("; ", slowest.OrderByDescending(x => x.Ms).Take(12).Select(x => Invariant($"{x.Site} {x.Ms:F0} ms")))).ConfigureAwait(false);
             await output.WriteLineAsync("Why the earlier model could not be reused: " + string.Join("; ", reuseFailures.Select(r => $"{r.Key}: {r.Value}"))).ConfigureAwait(false);
-            await output.WriteLineAsync($"Recall misses at {options.Budgets.Min()} tokens (first {misses.Count}):").ConfigureAwait(false);
+            await output.WriteLineAsync($"Recall misses at 512 tokens (first {misses.Count}):").ConfigureAwait(false);
             foreach (var miss in misses) await output.WriteLineAsync("  " + miss).ConfigureAwait(false);
         }
         return report;
+    }
+
+    private sealed class Tally
+    {
+        public int Sites;
+        public int Targets;
+        public int Semantic;
+        public int Baseline;
+        public int Collected;
+        public int Truncated;
+        public int SitesLost;
+
+        public RecallRow ToRow(int budget, string kind) =>
+            new(budget, kind, Sites, Targets, Semantic, Baseline) { Collected = Collected, Truncated = Truncated, SitesLost = SitesLost };
     }
 
     private static async Task WriteAsync(ContextBenchmarkReport report, TextWriter output, TimeSpan elapsed)
@@ -291,107 +368,40 @@ public static class ContextBenchmark
         await output.WriteLineAsync(Invariant($"  (after an edit, the earlier semantic model was reused at {report.ReusedModelSites} of {report.Sites} sites; the others bound a new compilation)")).ConfigureAwait(false);
         await output.WriteLineAsync(Invariant($"Memory: after load {Mb(report.ManagedBytesAfterLoad)} managed / {Mb(report.WorkingSetAfterLoad)} working set; after the run {Mb(report.ManagedBytesAfterRun)} / {Mb(report.WorkingSetAfterRun)} (no model loaded)")).ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);
-        await output.WriteLineAsync("Recall: identifiers of the true continuation declared outside the visible window and not written in it,").ConfigureAwait(false);
-        await output.WriteLineAsync("found in the packed context (Roslyn context with snippet fallback vs. Jaccard snippets alone):").ConfigureAwait(false);
-        await output.WriteLineAsync("  sites        budget   sites  targets   roslyn   baseline").ConfigureAwait(false);
+        await output.WriteLineAsync($"Recall ({report.Tokenizer}): identifiers of the true rest of the line not written in the visible window,").ConfigureAwait(false);
+        await output.WriteLineAsync("found in the packed context (Roslyn context vs. Jaccard snippets over all other files of the solution).").ConfigureAwait(false);
+        await output.WriteLineAsync("collected: in some candidate item; cut: collected but cut by the budget (targets / sites).").ConfigureAwait(false);
+        await output.WriteLineAsync("  sites            budget   sites  targets   roslyn   baseline  collected      cut").ConfigureAwait(false);
         foreach (var row in report.Recall)
         {
             await output.WriteLineAsync(Invariant(
-                $"  {row.SiteKind,-12} {row.Budget,6} {row.Sites,7} {row.Targets,8} {row.SemanticRecall,8:P1} {row.BaselineRecall,10:P1}")).ConfigureAwait(false);
+                $"  {row.SiteKind,-16} {row.Budget,6} {row.Sites,7} {row.Targets,8} {row.SemanticRecall,8:P1} {row.BaselineRecall,10:P1} {(row.Targets == 0 ? 0 : (double)row.Collected / row.Targets),10:P1} {row.Truncated,4} / {row.SitesLost}")).ConfigureAwait(false);
+        }
+        await output.WriteLineAsync("By where the target is declared:").ConfigureAwait(false);
+        await output.WriteLineAsync("  declared in      budget          targets   roslyn   baseline  collected      cut").ConfigureAwait(false);
+        foreach (var row in report.RecallByHome)
+        {
+            await output.WriteLineAsync(Invariant(
+                $"  {row.SiteKind,-16} {row.Budget,6}         {row.Targets,8} {row.SemanticRecall,8:P1} {row.BaselineRecall,10:P1} {(row.Targets == 0 ? 0 : (double)row.Collected / row.Targets),10:P1} {row.Truncated,4}")).ConfigureAwait(false);
         }
         await output.WriteLineAsync(Invariant($"Benchmark took {elapsed.TotalSeconds:F1} s.")).ConfigureAwait(false);
     }
 
-    /// <summary>After a '.' of a member access, and at the first identifier of a statement, where the line goes on.</summary>
-    private static IEnumerable<Site> FindSites(Document document, SyntaxNode root, SourceText text)
-    {
-        foreach (var token in root.DescendantTokens())
-        {
-            string kind;
-            int offset;
-            if (token.IsKind(SyntaxKind.DotToken) && token.Parent is MemberAccessExpressionSyntax { Name: IdentifierNameSyntax or GenericNameSyntax })
-            {
-                kind = "after-dot";
-                offset = token.Span.End;
-            }
-            else if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent?.FirstAncestorOrSelf<StatementSyntax>() is { } statement &&
-                     statement is ExpressionStatementSyntax or LocalDeclarationStatementSyntax && statement.SpanStart == token.SpanStart)
-            {
-                kind = "line-start";
-                offset = token.SpanStart;
-            }
-            else continue;
-            var line = text.Lines.GetLineFromPosition(offset);
-            var rest = text.ToString(TextSpan.FromBounds(offset, line.End));
-            if (!rest.Any(char.IsLetter)) continue;
-            yield return new Site(document.Id, document.FilePath!, offset, line.End, kind);
-        }
-    }
-
-    private static List<Site> Sample(List<Site> sites, int max)
-    {
-        if (sites.Count <= max) return sites;
-        var step = (double)sites.Count / max;
-        return Enumerable.Range(0, max).Select(i => sites[(int)(i * step)]).ToList();
-    }
-
     /// <summary>
-    /// The identifiers the model must produce that the visible text does not give it: bound to a symbol declared
-    /// outside the window (another file, metadata, or far away in this file) and not written anywhere in the window.
-    /// </summary>
-    private static List<string> Targets(SyntaxNode root, SemanticModel model, Site site, TextSpan originalWindow, HashSet<string> visibleWords, CancellationToken ct)
-    {
-        var targets = new List<string>();
-        foreach (var token in root.DescendantTokens(TextSpan.FromBounds(site.Offset, site.LineEnd)))
-        {
-            if (!token.IsKind(SyntaxKind.IdentifierToken) || token.SpanStart < site.Offset || token.Span.End > site.LineEnd) continue;
-            if (visibleWords.Contains(token.ValueText)) continue;
-            var node = token.Parent;
-            if (node is null) continue;
-            var symbol = model.GetSymbolInfo(node, ct) is var info && info.Symbol is not null ? info.Symbol : info.CandidateSymbols.FirstOrDefault() ?? model.GetDeclaredSymbol(node, ct);
-            if (symbol is null or INamespaceSymbol or ILocalSymbol or IParameterSymbol or ILabelSymbol or IRangeVariableSymbol) continue;
-            if (symbol.Locations.Any(l => l.IsInSource && l.SourceTree == root.SyntaxTree && originalWindow.Contains(l.SourceSpan.Start))) continue;
-            if (!targets.Contains(token.ValueText)) targets.Add(token.ValueText);
-        }
-        return targets;
-    }
-
-    /// <summary>
-    /// The simulated open tabs: other files of the same folder, then of the same project, then of the projects it
-    /// references, in path order. Generous to the baseline: these are the files most likely related.
+    /// The simulated open tabs that feed the engine's own snippet fallback: other files of the same folder, then of
+    /// the same project, then of the projects it references, in path order.
     /// </summary>
     private static IReadOnlyList<RecentDocument> OpenTabs(Solution solution, Document current, int count)
     {
         var folder = Path.GetDirectoryName(current.FilePath);
         var project = current.Project;
-        var candidates = project.Documents.Where(d => d.Id != current.Id && d.FilePath is { } f && !IsGenerated(f))
+        var candidates = project.Documents.Where(d => d.Id != current.Id && d.FilePath is { } f && !CompletionSiteSampler.IsGenerated(f))
             .OrderBy(d => Path.GetDirectoryName(d.FilePath) == folder ? 0 : 1).ThenBy(d => d.FilePath, StringComparer.Ordinal)
             .Concat(project.ProjectReferences.Select(r => solution.GetProject(r.ProjectId)).OfType<Project>()
-                .SelectMany(p => p.Documents.Where(d => d.FilePath is { } f && !IsGenerated(f)).OrderBy(d => d.FilePath, StringComparer.Ordinal)))
+                .SelectMany(p => p.Documents.Where(d => d.FilePath is { } f && !CompletionSiteSampler.IsGenerated(f)).OrderBy(d => d.FilePath, StringComparer.Ordinal)))
             .Take(count);
         return candidates.Select(d => new RecentDocument(d.FilePath!, d.GetTextAsync().GetAwaiter().GetResult())).ToList();
     }
-
-    private static HashSet<string> Words(string text)
-    {
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (char.IsLetter(text[i]) || text[i] == '_')
-            {
-                var start = i;
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_')) i++;
-                words.Add(text[start..i]);
-            }
-            else i++;
-        }
-        return words;
-    }
-
-    private static bool IsGenerated(string path) =>
-        path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ||
-        path.EndsWith(".g.cs", StringComparison.OrdinalIgnoreCase);
 
     private static (long Managed, long WorkingSet) Memory()
     {

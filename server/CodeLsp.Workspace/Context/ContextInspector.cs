@@ -11,6 +11,9 @@ namespace CodeLsp.Workspace.Context;
 public sealed record ContextInspectorOptions
 {
     public int Budget { get; init; } = 1024;
+
+    /// <summary>The token counter: the model's tokenizer when a model is given, else the 3.5-characters estimate.</summary>
+    public Func<int, ContextBudget> Counter { get; init; } = ContextBudget.Estimated;
     public bool Json { get; init; }
     public bool Trusted { get; init; } = true;
     public int PrefixLines { get; init; } = ContextRequest.DefaultPrefixLines;
@@ -46,7 +49,8 @@ public static class ContextInspector
         var visible = ContextRequest.WindowAround(text, offset, options.PrefixLines, options.SuffixLines);
         var builder = new SemanticContextBuilder(host.RecentDocuments);
         var clock = Stopwatch.StartNew();
-        var context = await builder.BuildAsync(document, offset, ContextBudget.Estimated(options.Budget), new ContextRequest(visible), ct).ConfigureAwait(false);
+        var budget = options.Counter(options.Budget);
+        var context = await builder.BuildAsync(document, offset, budget, new ContextRequest(visible), ct).ConfigureAwait(false);
         var elapsed = clock.Elapsed;
         var prefix = text.ToString(TextSpan.FromBounds(visible.Start, offset));
         var suffix = text.ToString(TextSpan.FromBounds(offset, visible.End));
@@ -57,7 +61,7 @@ public static class ContextInspector
             {
                 workspace = new { status = host.State.Status.ToString(), mode = host.State.Mode.ToString(), projects = host.State.ProjectCount, documents = host.State.DocumentCount, loadMs = host.State.Elapsed.TotalMilliseconds, message = host.State.UserMessage },
                 file, line, column, project = document.Project.Name,
-                budget = options.Budget, tokens = context.Tokens, buildMs = elapsed.TotalMilliseconds,
+                budget = options.Budget, tokenizer = budget.Tokenizer, tokens = context.Tokens, buildMs = elapsed.TotalMilliseconds,
                 items = context.Items.Select(i => new
                 {
                     i.Kind, i.Text, i.Group, i.SourceFile,
@@ -73,15 +77,15 @@ public static class ContextInspector
         var text2 = new StringBuilder();
         text2.AppendLine(CultureInfo.InvariantCulture, $"Workspace: {host.State}");
         text2.AppendLine(CultureInfo.InvariantCulture,
-            $"Context for {file}:{line}:{column} in {document.Project.Name}: {context.Items.Count(i => i.Included)} of {context.Items.Count} items, {context.Tokens} of {options.Budget} tokens (4 chars per token), built in {elapsed.TotalMilliseconds:F1} ms");
+            $"Context for {file}:{line}:{column} in {document.Project.Name}: {context.Items.Count(i => i.Included)} of {context.Items.Count} items, {context.Tokens} of {options.Budget} tokens ({budget.Tokenizer}), built in {elapsed.TotalMilliseconds:F1} ms");
         text2.AppendLine();
-        text2.AppendLine("Items, best first (+ taken, - left out):");
+        text2.AppendLine("Items, best first (+ taken, ~ listed by name only, - left out):");
         foreach (var item in context.Items.OrderByDescending(i => i.Score))
         {
             var source = item.SourceFile is null ? "" : $"  [{Path.GetFileName(item.SourceFile)}{(Line(item.SourceFile, item.SourceSpan, host) is { } l ? $":{l}" : "")}]";
             var shown = item.Text.Split('\n')[0];
             if (shown.Length > 100) shown = shown[..97] + "...";
-            text2.AppendLine(CultureInfo.InvariantCulture, $"  {(item.Included ? '+' : '-')} {item.Score,5:F3} {item.Kind,-16} {shown}");
+            text2.AppendLine(CultureInfo.InvariantCulture, $"  {(item.Compact ? '~' : item.Included ? '+' : '-')} {item.Score,5:F3} {item.Kind,-16} {shown}");
             text2.AppendLine(CultureInfo.InvariantCulture, $"{"",26}why: {item.Why}{source}");
         }
         text2.AppendLine();

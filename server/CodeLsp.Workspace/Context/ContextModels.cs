@@ -4,14 +4,23 @@ namespace CodeLsp.Workspace.Context;
 
 /// <summary>
 /// How many tokens the context may take, and how to count them. <see cref="CountTokens"/> is the model's tokenizer
-/// in the server; tests and the CLI use <see cref="CharsPerToken"/>.
+/// when one is loaded; without a model, <see cref="Estimated"/> counts conservatively (<see cref="EstimatedCharsPerToken"/>
+/// characters per token: what C# costs in real code-model tokenizers). <see cref="Tokenizer"/> says which, for output.
 /// </summary>
 public sealed record ContextBudget(int Tokens, Func<string, int> CountTokens)
 {
-    /// <summary>A tokenizer-free estimate: one token per four characters, rounded up.</summary>
-    public static int CharsPerToken(string text) => (text.Length + 3) / 4;
+    /// <summary>Characters per token of C# in real code-model tokenizers (3 to 3.5): the estimate stays on the safe side.</summary>
+    public const double EstimatedCharsPerToken = 3.5;
 
-    public static ContextBudget Estimated(int tokens) => new(tokens, CharsPerToken);
+    public const string EstimateName = "estimate: 3.5 characters per token";
+
+    /// <summary>How tokens are counted, in words: the model's tokenizer or <see cref="EstimateName"/>.</summary>
+    public string Tokenizer { get; init; } = EstimateName;
+
+    /// <summary>A tokenizer-free estimate: <see cref="EstimatedCharsPerToken"/> characters per token, rounded up.</summary>
+    public static int EstimateTokens(string text) => (text.Length * 2 + 6) / 7;
+
+    public static ContextBudget Estimated(int tokens) => new(tokens, EstimateTokens);
 }
 
 /// <summary>The packed context: every candidate item (included or not), the rendered C# text, and its token count.</summary>
@@ -30,7 +39,19 @@ public sealed record ContextItem(
 {
     public string? Group { get; init; }
 
-    /// <summary>Collection order; members of one group are rendered in this order.</summary>
+    /// <summary>
+    /// The declared name (a member's or type's), for the compact tier: when the full text does not fit, the name may
+    /// still be listed under <see cref="Container"/> (<c>// More in ValidationResult: Errors, IsValid</c>).
+    /// </summary>
+    public string? Name { get; init; }
+
+    /// <summary>The short name of the type that declares it (for the compact tier).</summary>
+    public string? Container { get; init; }
+
+    /// <summary>Packed in the compact tier: its name is in the rendered text, its declaration is not.</summary>
+    public bool Compact { get; init; }
+
+    /// <summary>Collection order: breaks ties between equal scores (the earlier collected ranks first).</summary>
     internal int Sequence { get; init; }
 }
 
@@ -46,6 +67,7 @@ public static class ContextItemKinds
     public const string TypeOutline = "type-outline";
     public const string Usings = "usings";
     public const string SimilarSnippet = "similar-snippet";
+    public const string ExpectedType = "expected-type";
 }
 
 /// <summary>

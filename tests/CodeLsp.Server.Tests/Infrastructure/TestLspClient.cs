@@ -30,7 +30,38 @@ internal sealed class TestLspClient : IAsyncDisposable
             typeof(TestLspClient).GetMethod(nameof(CreateProgress), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!,
             this,
             new JsonRpcMethodAttribute(Methods.WindowWorkDoneProgressCreate) { UseSingleObjectParameterDeserialization = true });
+        foreach (var (method, name) in new[] { (Methods.WorkspaceApplyEdit, nameof(ApplyEdit)), (Methods.WindowShowMessageRequest, nameof(ShowMessageRequest)), (Methods.WindowShowDocument, nameof(ShowDocument)) })
+        {
+            Rpc.AddLocalRpcMethod(
+                typeof(TestLspClient).GetMethod(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!,
+                this,
+                new JsonRpcMethodAttribute(method) { UseSingleObjectParameterDeserialization = true });
+        }
         Rpc.StartListening();
+    }
+
+    /// <summary>How the editor answers workspace/applyEdit (default: applied).</summary>
+    public Func<JsonElement, object> ApplyEditAnswer { get; set; } = _ => new { applied = true };
+
+    /// <summary>Which button the user presses on window/showMessageRequest (default: none, the message is dismissed).</summary>
+    public Func<JsonElement, string?> MessageChoice { get; set; } = _ => null;
+
+    private object ApplyEdit(JsonElement @params)
+    {
+        Received.Enqueue((Methods.WorkspaceApplyEdit, @params.Clone()));
+        return ApplyEditAnswer(@params);
+    }
+
+    private object? ShowMessageRequest(JsonElement @params)
+    {
+        Received.Enqueue((Methods.WindowShowMessageRequest, @params.Clone()));
+        return MessageChoice(@params) is { } title ? new { title } : null;
+    }
+
+    private object ShowDocument(JsonElement @params)
+    {
+        Received.Enqueue((Methods.WindowShowDocument, @params.Clone()));
+        return new { success = true };
     }
 
     public JsonRpc Rpc { get; }
@@ -40,6 +71,9 @@ internal sealed class TestLspClient : IAsyncDisposable
 
     /// <summary>Error codes of the responses received, by request id.</summary>
     public ConcurrentDictionary<string, int> ErrorCodes => _handler.ErrorCodes;
+
+    /// <summary>Codes of error answers with id null, in arrival order.</summary>
+    public ConcurrentQueue<int> NullIdErrorCodes => _handler.NullIdErrorCodes;
 
     private object? CreateProgress(JsonElement @params)
     {
@@ -111,14 +145,27 @@ internal sealed class TestLspClient : IAsyncDisposable
         public bool CanWrite => inner.CanWrite;
         public IJsonRpcMessageFormatter Formatter => inner.Formatter;
 
+        /// <summary>Codes of errors answered with id null (to messages whose id the server could not read).</summary>
+        public ConcurrentQueue<int> NullIdErrorCodes { get; } = new();
+
         public async ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken)
         {
-            var message = await inner.ReadAsync(cancellationToken);
-            if (message is JsonRpcError { Error: { } error } response)
+            while (true)
             {
-                ErrorCodes[response.RequestId.ToString()] = (int)error.Code;
+                var message = await inner.ReadAsync(cancellationToken);
+                if (message is JsonRpcError { Error: { } error } response)
+                {
+                    if (response.RequestId.IsNull || response.RequestId.IsEmpty)
+                    {
+                        // StreamJsonRpc as a client ends the connection on these; JSON-RPC 2.0 answers them to unreadable messages.
+                        NullIdErrorCodes.Enqueue((int)error.Code);
+                        ((IJsonRpcMessageBufferManager)inner).DeserializationComplete(message);
+                        continue;
+                    }
+                    ErrorCodes[response.RequestId.ToString()] = (int)error.Code;
+                }
+                return message;
             }
-            return message;
         }
 
         public ValueTask WriteAsync(JsonRpcMessage content, CancellationToken cancellationToken) => inner.WriteAsync(content, cancellationToken);

@@ -164,6 +164,38 @@ public sealed class SemanticContextBuilderTests
             using Shop;
             class C { void M(IRepository<Order> orders) { var open = orders.List().Where(o => o.$$ } }
             """, ContextItemKinds.ReceiverMember, "public OrderStatus Status { get; set; }" },
+        { "namespaces after a namespace", """
+            class C { void M() { System.$$ } }
+            """, ContextItemKinds.ReceiverMember, "namespace System.Collections;" },
+        { "members one step further: the element type of a collection property", """
+            using Shop;
+            class C { void M(Order order) { var n = order.$$ } }
+            """, ContextItemKinds.ReceiverMember, "int Quantity" },
+        { "constants of a nested type reached through a static class", """
+            using Shop;
+            class C { string M() => ErrorCodes.$$ }
+            """, ContextItemKinds.ReceiverMember, "Required" },
+        { "enum members of the expected type after an assignment", """
+            using Shop;
+            class C { void M(Order order) { order.Status = $$ } }
+            """, ContextItemKinds.ExpectedType, "enum OrderStatus { Draft, Placed, Shipped }" },
+        { "enum members of the expected type after ==", """
+            using Shop;
+            class C { bool M(Order order) { return order.Status == $$ } }
+            """, ContextItemKinds.ExpectedType, "enum OrderStatus { Draft, Placed, Shipped }" },
+        { "enum members of the expected type of an argument", """
+            using Shop;
+            class C { void Set(int n, OrderStatus status) { } void M() { Set(1, $$ } }
+            """, ContextItemKinds.ExpectedType, "enum OrderStatus { Draft, Placed, Shipped }" },
+        { "static members that produce the expected type", """
+            using Shop;
+            class C { void M() { Money price = $$ } }
+            """, ContextItemKinds.ExpectedType, "public static Money Zero(string currency);" },
+        { "the expected type of a return in an async method", """
+            using Shop;
+            using System.Threading.Tasks;
+            class C { async Task<OrderStatus> M() { await Task.Yield(); return $$ } }
+            """, ContextItemKinds.ExpectedType, "enum OrderStatus { Draft, Placed, Shipped }" },
     };
 
     [Theory]
@@ -354,7 +386,7 @@ public sealed class SemanticContextBuilderTests
             class C { void M(Order order, Money price) { var s = Formatter.Format(price, $$ } }
             """);
         var document = TestSolution.Create(text);
-        var budget = ContextBudget.Estimated(100);
+        var budget = ContextBudget.Estimated(140);
         var context = await new SemanticContextBuilder().BuildAsync(document, caret, budget, new ContextRequest(LineOf(text, caret)), default);
         Assert.True(context.Tokens <= budget.Tokens, $"{context.Tokens} tokens > {budget.Tokens}:\n{context.Rendered}");
         Assert.All(context.Rendered.TrimEnd('\n').Split('\n'), line => Assert.StartsWith("//", line, StringComparison.Ordinal));

@@ -69,6 +69,14 @@ internal static class TestSolution
             void Save(T entity);
         }
 
+        public static class ErrorCodes
+        {
+            public static class Validation
+            {
+                public const string Required = "required";
+            }
+        }
+
         public static class Formatter
         {
             public static string Format(Money money) => "";

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using CodeLsp.Inference.Constraints;
+using CodeLsp.Workspace.Constraints;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Serilog;
+
+namespace CodeLsp.Features.Completion;
+
+/// <summary>
+/// The <see cref="IdentifierConstraint"/> for a request: the compiler's list of identifiers at the site
+/// (<see cref="AllowedIdentifierLookup"/>), narrowed to the names that start with what the user typed. The list is
+/// kept per document while the site stays the same (same place, same text before it), so typing the name through
+/// does not ask the compiler again. A lookup slower than the wait serves the next request; this one goes unconstrained.
+/// </summary>
+internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger)
+{
+    private readonly ConcurrentDictionary<Uri, (string Key, Task<AllowedIdentifiers?> Lookup)> _sites = new();
+    private int _lookups;
+
+    /// <summary>Lookups started so far (tests use it to prove that typing a name through asks the compiler once).</summary>
+    public int Lookups => Volatile.Read(ref _lookups);
+
+    /// <summary>Starts the lookup for the site at <paramref name="offset"/> (e.g. while the request waits out its debounce); a no-op elsewhere.</summary>
+    public void Start(Uri uri, SyntaxTree tree, SourceText text, int offset, Document document)
+    {
+        if (IdentifierSite.Find(tree.GetRoot(), offset) is { } site)
+        {
+            Lookup(uri, text, site, document);
+        }
+    }
+
+    public async Task<IdentifierConstraint?> ForAsync(Uri uri, SyntaxTree tree, SourceText text, int offset, Document document, CancellationToken token)
+    {
+        var site = IdentifierSite.Find(await tree.GetRootAsync(token).ConfigureAwait(false), offset);
+        if (site is null)
+        {
+            return null;
+        }
+
+        var lookup = Lookup(uri, text, site, document);
+
+        var finished = await Task.WhenAny(lookup, Task.Delay(wait, token)).ConfigureAwait(false);
+        token.ThrowIfCancellationRequested();
+        if (finished != lookup)
+        {
+            logger.Debug("The identifier list for {Uri} took longer than {Ms} ms; this suggestion goes unconstrained", uri, wait.TotalMilliseconds);
+            return null;
+        }
+
+        var allowed = await lookup.ConfigureAwait(false);
+        var remainders = allowed?.Remainders(site.Typed) ?? [];
+        // Typed text that starts no known name: the user may be writing code the compiler does not know yet (a member
+        // they will add next); do not hold the model to the list.
+        if (allowed is null || remainders.Count == 0)
+        {
+            return null;
+        }
+
+        return new IdentifierConstraint(remainders)
+        {
+            AlternativeStarts = site.Typed.Length == 0 ? allowed.AlternativeStarts : "",
+            Description = allowed.Description,
+        };
+    }
+
+    public void Forget(Uri uri) => _sites.TryRemove(uri, out _);
+
+    /// <summary>The lookup for this site: the running or finished one when the site is the same, else a new one.</summary>
+    private Task<AllowedIdentifiers?> Lookup(Uri uri, SourceText text, IdentifierSite site, Document document)
+    {
+        var key = Key(text, site);
+        if (_sites.TryGetValue(uri, out var cached) && cached.Key == key)
+        {
+            return cached.Lookup;
+        }
+
+        Interlocked.Increment(ref _lookups);
+        var lookup = Task.Run(() => LookupAsync(document, site));
+        _sites[uri] = (key, lookup);
+        return lookup;
+    }
+
+    /// <summary>The site's kind and place and a hash of all the text before it: what the compiler's answer depends on.</summary>
+    private static string Key(SourceText text, IdentifierSite site)
+    {
+        var before = text.GetSubText(new TextSpan(0, site.Anchor.Span.End));
+        return $"{site.Kind}:{site.Anchor.Span.End}:{Convert.ToHexString(before.GetContentHash().AsSpan())}";
+    }
+
+    /// <summary>Never throws: a constraint is an improvement, never a requirement.</summary>
+    private async Task<AllowedIdentifiers?> LookupAsync(Document document, IdentifierSite site)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var allowed = await AllowedIdentifierLookup.LookupAsync(document, site, timeout.Token).ConfigureAwait(false);
+            logger.Debug("Identifier list at {Kind} site: {Count} names ({Description}) in {Ms:F1} ms",
+                site.Kind, allowed?.Names.Count ?? 0, allowed?.Description ?? "none", allowed?.Elapsed.TotalMilliseconds ?? 0);
+            return allowed;
+        }
+        catch (Exception ex)
+        {
+            logger.Warning(ex, "Listing the identifiers allowed at a {Kind} site failed; completing without the constraint", site.Kind);
+            return null;
+        }
+    }
+}
