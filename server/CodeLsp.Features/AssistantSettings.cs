@@ -46,4 +46,7 @@ public sealed record AssistantSettings
     public string? TargetFramework { get; init; }
     /// <summary>Load every target framework of multi-targeted projects (more memory; read when the workspace loads).</summary>
     public bool LoadAllTargetFrameworks { get; init; }
+
+    /// <summary>Unload the model after this many minutes without completion requests or edits (fractions allowed); the next request reloads it. 0: never.</summary>
+    public double UnloadAfterIdleMinutes { get; init; }
 }

@@ -18,6 +18,8 @@ public abstract record ModelStatus
     }
     /// <summary>Message says what is wrong with the file, in words a user can act on.</summary>
     public sealed record Failed(string Path, string Message) : ModelStatus;
+    /// <summary>Unloaded after the idle interval (unloadAfterIdleMinutes) to free its memory; the next request reloads it.</summary>
+    public sealed record Unloaded(string Path) : ModelStatus;
 }
 
 /// <summary>One step of loading a workspace folder's projects.</summary>

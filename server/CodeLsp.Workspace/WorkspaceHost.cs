@@ -107,8 +107,9 @@ public sealed class WorkspaceHost : IDisposable
                 diagnostics.Add($"{e.Diagnostic.Kind}: {message}");
                 if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure) failures.Add(message);
             }
-            if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure) _logger.Warning("Workspace: {Message}", message);
-            else _logger.Information("Workspace: {Message}", message);
+            // NuGet's version notes arrive as "failures" too; they change nothing the user would notice.
+            if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure && LoadProblems.Classify(message).Kind != LoadProblemKind.Harmless) _logger.Warning("Workspace: {Message}", message);
+            else _logger.Debug("Workspace: {Message}", message);
         });
         var msbuildProgress = new ProgressAdapter(progress, _logger);
         Solution? loaded = null;
@@ -190,11 +191,15 @@ public sealed class WorkspaceHost : IDisposable
         await interimCancellation.CancelAsync().ConfigureAwait(false);
         await AwaitQuietlyAsync(interimWarmUp).ConfigureAwait(false);
 
-        string? partial = null;
-        if (allFailures.Count > 0)
+        var problems = allFailures.Select(LoadProblems.Classify).ToList();
+        var notLoaded = failedProjects.Select(p => p.FilePath!)
+            .Concat(target.Where(t => !IsSolutionFile(t) && !loaded!.Projects.Any(p => PathComparer.Equals(p.FilePath, t))))
+            .Distinct(PathComparer).ToList();
+        var partial = LoadProblems.Summarize(problems, notLoaded, csharpProjects);
+        if (problems.Count > 0)
         {
-            partial = $"CodeLsp loaded {csharpProjects} project(s), but {allFailures.Count} problem(s) were reported: {FirstLine(allFailures[0])}" +
-                      (allFailures.Count > 1 ? $" (and {allFailures.Count - 1} more)" : "") + ". Files of projects that failed are read without their project settings; see the log.";
+            _logger.Information("Workspace load reported {Count} message(s): {Summary}", problems.Count,
+                string.Join(", ", problems.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key}")));
         }
         loaded = TransitiveReferences.Add(loaded!);
         Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);

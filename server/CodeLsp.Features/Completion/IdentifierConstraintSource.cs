@@ -16,6 +16,19 @@ namespace CodeLsp.Features.Completion;
 internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger)
 {
     private readonly ConcurrentDictionary<Uri, (string Key, Task<AllowedIdentifiers?> Lookup)> _sites = new();
+    private int _lookups;
+
+    /// <summary>Lookups started so far (tests use it to prove that typing a name through asks the compiler once).</summary>
+    public int Lookups => Volatile.Read(ref _lookups);
+
+    /// <summary>Starts the lookup for the site at <paramref name="offset"/> (e.g. while the request waits out its debounce); a no-op elsewhere.</summary>
+    public void Start(Uri uri, SyntaxTree tree, SourceText text, int offset, Document document)
+    {
+        if (IdentifierSite.Find(tree.GetRoot(), offset) is { } site)
+        {
+            Lookup(uri, text, site, document);
+        }
+    }
 
     public async Task<IdentifierConstraint?> ForAsync(Uri uri, SyntaxTree tree, SourceText text, int offset, Document document, CancellationToken token)
     {
@@ -25,17 +38,7 @@ internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger)
             return null;
         }
 
-        var key = Key(text, site);
-        Task<AllowedIdentifiers?> lookup;
-        if (_sites.TryGetValue(uri, out var cached) && cached.Key == key)
-        {
-            lookup = cached.Lookup;
-        }
-        else
-        {
-            lookup = Task.Run(() => LookupAsync(document, site));
-            _sites[uri] = (key, lookup);
-        }
+        var lookup = Lookup(uri, text, site, document);
 
         var finished = await Task.WhenAny(lookup, Task.Delay(wait, token)).ConfigureAwait(false);
         token.ThrowIfCancellationRequested();
@@ -62,6 +65,21 @@ internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger)
     }
 
     public void Forget(Uri uri) => _sites.TryRemove(uri, out _);
+
+    /// <summary>The lookup for this site: the running or finished one when the site is the same, else a new one.</summary>
+    private Task<AllowedIdentifiers?> Lookup(Uri uri, SourceText text, IdentifierSite site, Document document)
+    {
+        var key = Key(text, site);
+        if (_sites.TryGetValue(uri, out var cached) && cached.Key == key)
+        {
+            return cached.Lookup;
+        }
+
+        Interlocked.Increment(ref _lookups);
+        var lookup = Task.Run(() => LookupAsync(document, site));
+        _sites[uri] = (key, lookup);
+        return lookup;
+    }
 
     /// <summary>The site's kind and place and a hash of all the text before it: what the compiler's answer depends on.</summary>
     private static string Key(SourceText text, IdentifierSite site)

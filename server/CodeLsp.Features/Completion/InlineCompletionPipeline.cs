@@ -76,6 +76,9 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
 
     public PipelineOptions Options => options;
 
+    /// <summary>The compiler's identifier lists fetched so far (for tests).</summary>
+    internal int ConstraintLookups => _constraints.Lookups;
+
     /// <summary>Raised after each request with what happened.</summary>
     public event Action<Uri, CompletionTrace>? Completed;
 
@@ -115,7 +118,13 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         using var mine = await SupersedeAsync(uri, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (decision.Delay > TimeSpan.Zero) await Task.Delay(decision.Delay, mine.Token).ConfigureAwait(false);
+            if (decision.Delay > TimeSpan.Zero)
+            {
+                // The compiler's list of identifiers takes tens of milliseconds on a large receiver: start it now, so
+                // the debounce pays for it instead of the suggestion going unconstrained.
+                if (options.ConstrainedDecoding && workspace is not null) _constraints.Start(uri, Parse(uri, text), text, query.Offset, workspace.GetDocument(uri, text));
+                await Task.Delay(decision.Delay, mine.Token).ConfigureAwait(false);
+            }
             var shown = await GenerateAsync(uri, text, query.Offset, stopwatch, mine.Token).ConfigureAwait(false);
             return shown is null ? [] : [Suggest(shown, shown.Suggestion, query.Offset)];
         }

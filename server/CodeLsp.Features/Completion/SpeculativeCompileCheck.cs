@@ -42,8 +42,10 @@ internal static class SpeculativeCompileCheck
                 : model.TryGetSpeculativeSemanticModelForMethodBody(oldBody.SpanStart, (AccessorDeclarationSyntax)newMember, out found);
             if (!ok) return null;
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or NullReferenceException or InvalidOperationException)
         {
+            // Roslyn refuses some shapes (e.g. a NullReferenceException inside GetSpeculativeSemanticModelForMethodBody
+            // for a line cut mid-expression, seen by codelsp eval completions): the full check decides instead.
             return null;
         }
         if (found is not { } speculative) return null;

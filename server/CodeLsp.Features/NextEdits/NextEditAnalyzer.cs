@@ -68,10 +68,21 @@ public static class NextEditAnalyzer
         }
 
         var edits = new List<NextEdit>();
-        foreach (var proposed in context.Proposed.DistinctBy(p => (p.Document.Id, p.Span, p.NewText)))
+        var kept = new List<ProposedEdit>();
+        foreach (var proposed in context.Proposed.DistinctBy(p => (p.Document.Id, p.Span, p.NewText)).OrderBy(p => p.Document.FilePath, StringComparer.Ordinal).ThenBy(p => p.Span.Start))
         {
+            // All edits of one list apply together ("accept all"), so they must not overlap; a later one comes back after the first is applied.
+            if (kept.Any(k => k.Document.Id == proposed.Document.Id && (k.Span.OverlapsWith(proposed.Span) || k.Span == proposed.Span)))
+            {
+                context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, "overlaps another next edit: proposed again once that one is applied");
+                continue;
+            }
             var (passed, why) = await NextEditGate.CheckAsync(context, proposed, ct).ConfigureAwait(false);
-            if (passed) edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
+            if (passed)
+            {
+                kept.Add(proposed);
+                edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
+            }
             else context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, $"compile check refused `{proposed.NewText.Trim()}`: {why}");
         }
         return new NextEditAnalysis(changes, edits, context.ModelSites, context.Explained, HalfTyped: false, Stopwatch.GetElapsedTime(started));

@@ -109,7 +109,7 @@ public sealed class NextEditTracker(WorkspaceHost workspace, ILogger logger, Fun
         Computation? computation;
         lock (_gate)
         {
-            if (!_versions.TryGetValue(uri, out var current) || current != version) return null;
+            if (_versions.TryGetValue(uri, out var current) && current != version) return null;
             computation = _latest;
         }
         if (computation is null) return new NextEditResult(NextEditAnalysis.Empty, []);
@@ -126,7 +126,7 @@ public sealed class NextEditTracker(WorkspaceHost workspace, ILogger logger, Fun
         Computation? computation;
         lock (_gate)
         {
-            if (!_versions.TryGetValue(uri, out var current) || current != version) return null;
+            if (_versions.TryGetValue(uri, out var current) && current != version) return null;
             computation = _latest;
         }
         if (computation is null) return [];
@@ -161,7 +161,7 @@ public sealed class NextEditTracker(WorkspaceHost workspace, ILogger logger, Fun
     {
         lock (_gate)
         {
-            if (!_versions.TryGetValue(uri, out var current) || current != version || _latest is not { Task.IsCompletedSuccessfully: true } latest) return [];
+            if (_versions.TryGetValue(uri, out var current) && current != version || _latest is not { Task.IsCompletedSuccessfully: true } latest) return [];
             return latest.Task.Result.ModelSites;
         }
     }

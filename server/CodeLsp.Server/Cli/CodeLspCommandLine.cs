@@ -19,6 +19,7 @@ internal static class CodeLspCommandLine
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(ContextCommand.Create());
         return root;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using CodeLsp.Server.Benchmarks;
+using CodeLsp.Server.Benchmarks.Fuzz;
+using CodeLsp.Server.Benchmarks.Load;
 using CodeLsp.Server.Benchmarks.Privacy;
 
 namespace CodeLsp.Server.Cli;
@@ -32,6 +34,30 @@ internal static class RobustnessBenchCommands
         command.SetAction((parse, ct) => new PrivacyBenchmark(Console.Out).RunAsync(
             parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(workspace) is { } w ? Path.GetFullPath(w) : null,
             parse.GetValue(strace), parse.GetValue(cycles), ct));
+        return command;
+    }
+
+    public static Command CreateFuzz()
+    {
+        var messages = new Option<int>("--messages") { Description = "How many messages to send", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed (the same seed sends the same bytes)", DefaultValueFactory = _ => 1 };
+        var dump = new Option<string?>("--dump") { Description = "Also write the bytes sent to this file" };
+        var server = ServerOption();
+        var command = new Command("fuzz", "Malformed and random messages over the real stdio transport: no crash, no hang, every request answered") { messages, seed, dump, server };
+        command.SetAction((parse, ct) => new FuzzBenchmark(Console.Out).RunAsync(
+            parse.GetValue(messages), parse.GetValue(seed), parse.GetValue(server) is { } s ? Path.GetFullPath(s) : null, parse.GetValue(dump), ct));
+        return command;
+    }
+
+    public static Command CreateLoad()
+    {
+        var model = new Option<string?>("--model") { Description = "GGUF model (default: a generated tiny model)" };
+        var cycles = new Option<int>("--cycles") { Description = "didChange + inlineCompletion (+ $/cancelRequest) cycles", DefaultValueFactory = _ => 2000 };
+        var documents = new Option<int>("--documents") { Description = "Documents edited", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the edits", DefaultValueFactory = _ => 1 };
+        var command = new Command("load", "Rapid edits, completions and cancellations: every request answered or cancelled, texts equal a replay, peak memory") { model, cycles, documents, seed };
+        command.SetAction((parse, ct) => new LoadBenchmark(Console.Out).RunAsync(
+            parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(cycles), parse.GetValue(documents), parse.GetValue(seed), ct));
         return command;
     }
 }

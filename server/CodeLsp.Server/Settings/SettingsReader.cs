@@ -165,6 +165,13 @@ internal static class SettingsReader
                 case "engineApiKeyEnv":
                     if (ReadText(value, Where(), warnings) is { } keyEnv) settings = settings with { EngineApiKeyEnv = keyEnv.Length == 0 ? null : keyEnv };
                     break;
+                case "unloadAfterIdleMinutes":
+                    if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var minutes) && minutes is >= 0 and <= 10_080)
+                    {
+                        settings = settings with { UnloadAfterIdleMinutes = minutes };
+                    }
+                    else warnings.Add($"{Where()} must be a number of minutes from 0 (never) to 10080, got {value.GetRawText()}; ignored.");
+                    break;
                 case "logLevel":
                     if (value.ValueKind == JsonValueKind.String && ServerLogging.TryParseLevel(value.GetString()!, out var level)) logLevel = level;
                     else warnings.Add($"{Where()} must be one of {ServerLogging.LevelNames}; ignored.");

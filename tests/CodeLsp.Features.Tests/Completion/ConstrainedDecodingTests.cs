@@ -133,6 +133,30 @@ public sealed class ConstrainedDecodingTests(SeededTinyModels models) : IClassFi
     }
 
     [Fact]
+    public async Task Typing_the_name_through_asks_the_compiler_once()
+    {
+        // A scripted model whose suggestion the typing does not follow, so every keystroke asks the model again.
+        var names = new List<IReadOnlyList<string>>();
+        var model = new ScriptedFimModel(p => { names.Add(p.FirstIdentifier!.Names); return "Clear();"; });
+        using var workspace = new WorkspaceHost(Log.Logger);
+        var pipeline = Pipeline(1, constrained: true, workspace, out var store, engine: model);
+        var (text, caret) = Markup.Parse(Checkout("cart.$$"));
+        var uri = new Uri("file:///w/Checkout.cs");
+        var state = store.Open(uri, "csharp", 1, text);
+
+        for (var typed = 0; typed <= 2; typed++)
+        {
+            if (typed > 0) state = store.Change(uri, typed + 1, [new DocumentEdit(new Microsoft.CodeAnalysis.Text.LinePositionSpan(new(6, 13 + typed), new(6, 13 + typed)), "AddItem"[typed - 1].ToString())]);
+            await pipeline.CompleteAsync(new InlineCompletionQuery(state, caret + typed, CompletionTrigger.Invoked), CancellationToken.None);
+        }
+
+        Assert.Equal(1, pipeline.ConstraintLookups);
+        Assert.Contains("AddItem", names[0]);
+        Assert.Equal(["ddItem"], names[1]);
+        Assert.Equal(["dItem"], names[2]);
+    }
+
+    [Fact]
     public async Task A_typed_name_that_no_member_starts_with_leaves_decoding_free()
     {
         var (trace, _, _) = await CompleteAsync(1, "cart.Zq$$", constrained: true);
@@ -140,9 +164,8 @@ public sealed class ConstrainedDecodingTests(SeededTinyModels models) : IClassFi
         Assert.Null(trace.Prompt!.FirstIdentifier);
     }
 
-    private async Task<(CompletionTrace Trace, string Identifier, SemanticModel Model)> CompleteAsync(int seed, string line, bool constrained, int maxTokens = 32)
+    private InlineCompletionPipeline Pipeline(int seed, bool constrained, WorkspaceHost workspace, out DocumentStore store, int maxTokens = 32, IInferenceEngine? engine = null)
     {
-        using var workspace = new WorkspaceHost(Log.Logger);
         var options = new PipelineOptions
         {
             MaxTokens = maxTokens,
@@ -150,22 +173,30 @@ public sealed class ConstrainedDecodingTests(SeededTinyModels models) : IClassFi
             ConstrainedDecoding = constrained,
             Trigger = new TriggerOptions { MinDebounceMs = 0 },
         };
-        var pipeline = new InlineCompletionPipeline(new LocalEngine(models.Hosts[seed]), options, Log.Logger, workspace: workspace);
+        store = new DocumentStore();
+        workspace.GetDocument(new Uri("file:///w/Cart.cs"), store.Open(new Uri("file:///w/Cart.cs"), "csharp", 1, CartSource).Text);
+        return new InlineCompletionPipeline(engine ?? new LocalEngine(models.Hosts[seed]), options, Log.Logger, workspace: workspace);
+    }
+
+    private static string Checkout(string line) => $$"""
+        using System.Text;
+        namespace Shop;
+        public static class Checkout
+        {
+            public static void Run(Cart cart)
+            {
+                {{line}}
+            }
+        }
+        """;
+
+    private async Task<(CompletionTrace Trace, string Identifier, SemanticModel Model)> CompleteAsync(int seed, string line, bool constrained, int maxTokens = 32)
+    {
+        using var workspace = new WorkspaceHost(Log.Logger);
+        var pipeline = Pipeline(seed, constrained, workspace, out var store, maxTokens);
         CompletionTrace? trace = null;
         pipeline.Completed += (_, t) => trace = t;
-        var store = new DocumentStore();
-        workspace.GetDocument(new Uri("file:///w/Cart.cs"), store.Open(new Uri("file:///w/Cart.cs"), "csharp", 1, CartSource).Text);
-        var (text, caret) = Markup.Parse($$"""
-            using System.Text;
-            namespace Shop;
-            public static class Checkout
-            {
-                public static void Run(Cart cart)
-                {
-                    {{line}}
-                }
-            }
-            """);
+        var (text, caret) = Markup.Parse(Checkout(line));
         var uri = new Uri("file:///w/Checkout.cs");
         var state = store.Open(uri, "csharp", 1, text);
 
