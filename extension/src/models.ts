@@ -89,7 +89,7 @@ export function pickerEntries(listing: ModelListing, currentPath: string): PickE
         })),
     ];
     if (downloaded.length > 0) {
-        entries.push({ separator: true, label: `Downloaded (${listing.modelsDir})` }, ...downloaded);
+        entries.push({ separator: true, label: 'Downloaded' }, ...downloaded);
     }
     const toDownload = fim.filter(m => m.path === null).sort((a, b) => Number(b.recommended) - Number(a.recommended));
     if (toDownload.length > 0) {

@@ -1,3 +1,4 @@
+using CodeLsp.Features.Actions;
 using System.Collections.Concurrent;
 using CodeLsp.Features.Completion;
 using CodeLsp.Features.NextEdits;
@@ -21,6 +22,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private readonly ConcurrentDictionary<string, NextEditSource> _shownNextEdits = new();
     private NextEditTracker? _nextEdits;
     private CancellationTokenSource? _workspaceLoad;
+    private ICodeActionProvider? _codeActions;
 
     /// <summary>The command a client runs when the user accepts a suggestion (its argument: the suggestion id).</summary>
     public const string AcceptedCommand = "codelsp.suggestionAccepted";
@@ -33,6 +35,9 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private InlineCompletionPipeline? _pipeline;
     private ModelStatus _status = new ModelStatus.NotConfigured();
     private bool _disposed;
+    private ModelIdleUnloader? _idle;
+    private bool _unloadedForIdle;
+    private int _requestsInFlight;
 
     public ModelStatus Status => Volatile.Read(ref _status);
 
@@ -50,6 +55,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         {
             if (_disposed) return;
             _settings = settings;
+            (_idle ??= new ModelIdleUnloader(UnloadForIdle)).Configure(settings.UnloadAfterIdleMinutes);
             if (settings.Engine != EngineKinds.Local || _remote is not null)
             {
                 if (ApplyEngine(settings)) return;
@@ -71,11 +77,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 return;
             }
             _loadOptions = load;
-            _loading?.Cancel();
-            _loading = new CancellationTokenSource();
-            var token = _loading.Token;
-            SetStatus(new ModelStatus.Loading(path, 0));
-            _ = Task.Run(() => LoadAsync(load, token), token);
+            StartLoad(load);
         }
     }
 
@@ -148,17 +150,81 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         }
     }
 
+    /// <summary>Starts loading <paramref name="load"/> in the background, superseding any load under way. Call under the gate.</summary>
+    private void StartLoad(ModelLoadOptions load)
+    {
+        _unloadedForIdle = false;
+        _loading?.Cancel();
+        _loading = new CancellationTokenSource();
+        var token = _loading.Token;
+        SetStatus(new ModelStatus.Loading(load.Path, 0));
+        _ = Task.Run(() => LoadAsync(load, token), token);
+    }
+
     public Task<IReadOnlyList<InlineSuggestion>> CompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
     {
         var pipeline = Pipeline;
+        if (pipeline is null && _settings.Enabled && ReloadAfterIdle()) return TrackAsync(() => ReloadThenCompleteAsync(query, cancellationToken));
         if (pipeline is null || !_settings.Enabled) return Task.FromResult<IReadOnlyList<InlineSuggestion>>([]);
-        return pipeline.CompleteAsync(query, cancellationToken);
+        return TrackAsync(() => pipeline.CompleteAsync(query, cancellationToken));
+    }
+
+    /// <summary>Counts a request as in flight until it ends (the idle unloader never frees a model in use), then restarts the idle interval.</summary>
+    private async Task<IReadOnlyList<InlineSuggestion>> TrackAsync(Func<Task<IReadOnlyList<InlineSuggestion>>> request)
+    {
+        Interlocked.Increment(ref _requestsInFlight);
+        try
+        {
+            return await request().ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _requestsInFlight);
+            _idle?.Touch();
+        }
+    }
+
+    /// <summary>If the model was unloaded for idleness, starts reloading it; true when this request should wait for that.</summary>
+    private bool ReloadAfterIdle()
+    {
+        lock (_gate)
+        {
+            if (_disposed || !_unloadedForIdle || _loadOptions is null) return false;
+            logger.Information("Reloading model {Path} after idle unload", _loadOptions.Path);
+            StartLoad(_loadOptions);
+            return true;
+        }
+    }
+
+    private async Task<IReadOnlyList<InlineSuggestion>> ReloadThenCompleteAsync(InlineCompletionQuery query, CancellationToken cancellationToken)
+    {
+        await WaitForModelAsync(cancellationToken).ConfigureAwait(false);
+        return Pipeline is { } pipeline ? await pipeline.CompleteAsync(query, cancellationToken).ConfigureAwait(false) : [];
+    }
+
+    /// <summary>The idle timer fired: frees the model (its weights, context and KV cache); the next request reloads it.</summary>
+    private void UnloadForIdle()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _pipeline is null || _loadOptions is null || _status is not ModelStatus.Ready) return;
+            if (Volatile.Read(ref _requestsInFlight) > 0)
+            {
+                _idle?.Touch();
+                return;
+            }
+            SwapPipeline(null);
+            _unloadedForIdle = true;
+            logger.Information("Model {Path} unloaded after {Minutes:0.##} idle minute(s); the next request reloads it", _loadOptions.Path, _settings.UnloadAfterIdleMinutes);
+            SetStatus(new ModelStatus.Unloaded(_loadOptions.Path));
+        }
     }
 
     public void SuggestionAccepted(string suggestionId) => Pipeline?.Accepted(suggestionId);
 
     public void DocumentChanged(TextDocumentState document)
     {
+        _idle?.Touch();
         if (document.IsCSharp) NextEdits.DocumentChanged(document.Uri, document.Version, document.Text);
         Pipeline?.DocumentChanged(document.Uri, document.Text);
     }
@@ -209,6 +275,29 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         _nextEdits?.DocumentClosed(uri);
         Pipeline?.Forget(uri);
         _workspace.DocumentClosed(uri);
+    }
+
+    /// <summary>Every code-action provider, in menu order (AI actions first; next edits plug in here).</summary>
+    private ICodeActionProvider CodeActions => _codeActions ??= new CodeActionProviders(
+        [new AiCodeActionProvider(_workspace, () => Pipeline?.Model.Info, logger)], logger);
+
+    public Task<IReadOnlyList<ActionOffer>> GetCodeActionsAsync(CodeActionQuery query, CancellationToken cancellationToken) =>
+        CodeActions.GetActionsAsync(query, cancellationToken);
+
+    public async Task<AiActionOutcome> RunActionAsync(AiActionArguments arguments, TextDocumentState document, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        if (document.Version != arguments.Version)
+        {
+            return new AiActionOutcome
+            {
+                Action = arguments.Action,
+                Refusal = $"The document changed since the action was offered (version {arguments.Version}, now {document.Version}); ask for the action again.",
+            };
+        }
+
+        var roslyn = _workspace.GetDocument(document.Uri, document.Text);
+        var options = new ActionOptions { TimeLimit = TimeSpan.FromMilliseconds(Math.Max(_settings.ActionTimeLimitMs, 1000)) };
+        return await new AiActionRunner(logger, options).RunAsync(Pipeline?.Model, roslyn, arguments, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The Roslyn workspace behind completions (context, compile checks); loaded by <see cref="OpenWorkspace"/>.</summary>
@@ -314,6 +403,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 var description = ((LocalEngine)Pipeline!.Model).Host.Description;
                 logger.Information("Model {Name} ready in {Ms:F0} ms ({Path})", description.Name, description.LoadTime.TotalMilliseconds, description.Path);
                 SetStatus(new ModelStatus.Ready(options.Path, description.Name, description.LoadTime));
+                _idle?.Touch();
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -369,12 +459,18 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         public void Report(T value) => report(value);
     }
 
+    /// <summary>Shortest pause after a keystroke before an automatic request goes to a remote engine.</summary>
+    internal const int RemoteMinDebounceMs = 150;
+
     internal static PipelineOptions PipelineOptionsFrom(AssistantSettings settings) => new()
     {
         ContextTokens = settings.ContextTokens,
         CompileCheck = settings.CompileCheck,
         ConstrainedDecoding = settings.ConstrainedDecoding,
-        Trigger = new TriggerOptions { Automatic = settings.Automatic },
+        // A shared engine serves a whole team: typing must not reach it between keystrokes (ENGINES.md §8.3: 150–300 ms).
+        Trigger = settings.Engine == EngineKinds.Local
+            ? new TriggerOptions { Automatic = settings.Automatic }
+            : new TriggerOptions { Automatic = settings.Automatic, MinDebounceMs = RemoteMinDebounceMs },
         MaxTokens = settings.MaxTokens,
         MaxTokensSingleLine = Math.Min(settings.MaxTokens, 32),
         TimeLimit = TimeSpan.FromMilliseconds(settings.TimeLimitMs),
@@ -403,6 +499,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         }
         statistics?.Flush();
         _nextEdits?.Dispose();
+        _idle?.Dispose();
         _workspaceLoad?.Cancel();
         _workspace.Dispose();
         return ValueTask.CompletedTask;

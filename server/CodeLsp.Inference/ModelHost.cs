@@ -119,7 +119,9 @@ public sealed class ModelHost : IDisposable
             var batchSize = Math.Max(1, options.BatchSize);
             var parameters = new ModelParams(path)
             {
-                LoadMode = LLamaLoadMode.MemoryMap,
+                // Read into memory, not mapped: with a mapping, a model file overwritten in place while loaded (cp, a
+                // download tool) kills the process with SIGBUS on the next decode. Measured with ModelFaultTests.
+                LoadMode = LLamaLoadMode.None,
                 BatchSize = (uint)batchSize,
                 Threads = threads,
                 BatchThreads = threads,
@@ -280,6 +282,7 @@ public sealed class ModelHost : IDisposable
         var clock = Stopwatch.StartNew();
         cancellationToken.ThrowIfCancellationRequested();
         var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
+        var tokenizeTime = clock.Elapsed;
         var reused = KeepCachedPrefix(tokens);
         var logitsIndex = DecodePrompt(tokens, reused, cancellationToken);
         var promptTime = clock.Elapsed;
@@ -296,6 +299,7 @@ public sealed class ModelHost : IDisposable
         var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed)
         {
             Constraint = mask?.Report,
+            TokenizeTime = tokenizeTime,
         };
         _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
             generated, completion.GenerationTime.TotalMilliseconds, reason);

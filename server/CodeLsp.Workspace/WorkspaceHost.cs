@@ -107,8 +107,9 @@ public sealed class WorkspaceHost : IDisposable
                 diagnostics.Add($"{e.Diagnostic.Kind}: {message}");
                 if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure) failures.Add(message);
             }
-            if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure) _logger.Warning("Workspace: {Message}", message);
-            else _logger.Information("Workspace: {Message}", message);
+            // NuGet's version notes arrive as "failures" too; they change nothing the user would notice.
+            if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure && LoadProblems.Classify(message).Kind != LoadProblemKind.Harmless) _logger.Warning("Workspace: {Message}", message);
+            else _logger.Debug("Workspace: {Message}", message);
         });
         var msbuildProgress = new ProgressAdapter(progress, _logger);
         Solution? loaded = null;
@@ -190,13 +191,18 @@ public sealed class WorkspaceHost : IDisposable
         await interimCancellation.CancelAsync().ConfigureAwait(false);
         await AwaitQuietlyAsync(interimWarmUp).ConfigureAwait(false);
 
-        string? partial = null;
-        if (allFailures.Count > 0)
+        var problems = allFailures.Select(LoadProblems.Classify).ToList();
+        var notLoaded = failedProjects.Select(p => p.FilePath!)
+            .Concat(target.Where(t => !IsSolutionFile(t) && !loaded!.Projects.Any(p => PathComparer.Equals(p.FilePath, t))))
+            .Distinct(PathComparer).ToList();
+        var partial = LoadProblems.Summarize(problems, notLoaded, csharpProjects);
+        if (problems.Count > 0)
         {
-            partial = $"CodeLsp loaded {csharpProjects} project(s), but {allFailures.Count} problem(s) were reported: {FirstLine(allFailures[0])}" +
-                      (allFailures.Count > 1 ? $" (and {allFailures.Count - 1} more)" : "") + ". Files of projects that failed are read without their project settings; see the log.";
+            _logger.Information("Workspace load reported {Count} message(s): {Summary}", problems.Count,
+                string.Join(", ", problems.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key}")));
         }
         loaded = TransitiveReferences.Add(loaded!);
+        loaded = WithoutUnresolvedAnalyzers(loaded);
         Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);
     }
 
@@ -324,6 +330,20 @@ public sealed class WorkspaceHost : IDisposable
     }
 
     // ---- internals -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Drops analyzer references MSBuild could not resolve (a package not restored): they contribute nothing, and
+    /// SymbolFinder (find references, implementations) throws on them when it checksums the solution.
+    /// </summary>
+    private static Solution WithoutUnresolvedAnalyzers(Solution solution)
+    {
+        foreach (var project in solution.Projects)
+        {
+            var resolved = project.AnalyzerReferences.Where(r => r is not Microsoft.CodeAnalysis.Diagnostics.UnresolvedAnalyzerReference).ToList();
+            if (resolved.Count != project.AnalyzerReferences.Count) solution = solution.WithProjectAnalyzerReferences(project.Id, resolved);
+        }
+        return solution;
+    }
 
     private void Publish(Solution loaded, WorkspaceLoadState state, MSBuildWorkspace? workspace)
     {

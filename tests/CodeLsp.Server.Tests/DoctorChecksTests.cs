@@ -1,3 +1,4 @@
+using CodeLsp.Features;
 using CodeLsp.Inference;
 using CodeLsp.Inference.Tests.Models;
 using CodeLsp.Server.Cli.Doctor;
@@ -58,25 +59,27 @@ public sealed class DoctorChecksTests : IDisposable
     [Fact]
     public async Task No_engine_configured_means_no_network_used()
     {
-        using var http = new HttpClient();
-        var check = await DoctorChecks.EngineAsync(null, http, CancellationToken.None);
+        var check = await DoctorChecks.EngineAsync(new AssistantSettings(), Serilog.Core.Logger.None, CancellationToken.None);
         AssertCheck(check, CheckStatus.Ok);
         Assert.Contains("no network used", check.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task An_engine_that_answers_passes_one_that_refuses_fails()
+    public async Task An_engine_that_answers_its_probe_passes_one_that_refuses_or_is_misconfigured_fails()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await using var server = new LocalModelServer();
-        server.Files["v1/models"] = "{\"data\":[]}"u8.ToArray();
-        AssertCheck(await DoctorChecks.EngineAsync(server.Url("").ToString(), http, CancellationToken.None), CheckStatus.Ok);
+        server.Files["v1/models"] = """{"object":"list","data":[{"id":"qwen2.5-coder-7b","object":"model"}]}"""u8.ToArray();
+        var answering = new AssistantSettings { Engine = "openai", EngineUrl = server.Url("").ToString() };
+        var ok = await DoctorChecks.EngineAsync(answering, Serilog.Core.Logger.None, CancellationToken.None);
+        AssertCheck(ok, CheckStatus.Ok);
+        Assert.Contains("qwen2.5-coder-7b", ok.Detail, StringComparison.Ordinal);
 
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         probe.Start();
         var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        AssertCheck(await DoctorChecks.EngineAsync($"http://127.0.0.1:{port}", http, CancellationToken.None), CheckStatus.Failed);
+        AssertCheck(await DoctorChecks.EngineAsync(answering with { EngineUrl = $"http://127.0.0.1:{port}" }, Serilog.Core.Logger.None, CancellationToken.None), CheckStatus.Failed);
+        AssertCheck(await DoctorChecks.EngineAsync(answering with { EngineUrl = null }, Serilog.Core.Logger.None, CancellationToken.None), CheckStatus.Failed);
     }
 
     private static void AssertCheck(DoctorCheck check, CheckStatus expected)

@@ -53,6 +53,52 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Sigint_ends_the_pull_in_order_and_keeps_the_partial_file_for_a_resume()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // SIGINT is sent with libc kill(2) here; Windows has Ctrl+C events instead
+        }
+        var model = GenerateModel(_dir);
+        await using var server = new LocalModelServer { HangAfterBytes = 200_000 };
+        server.Files["m/tiny.gguf"] = model;
+        var modelsDir = Path.Combine(_dir, "models");
+        using var process = Start("model", "pull", server.Url("m/tiny.gguf").ToString(), "--dir", modelsDir, "--json-progress");
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        var lines = new List<string>();
+        // Wait for the first progress line: the body has started, then the server hangs.
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            lines.Add(line);
+            if (line.Contains("\"progress\"", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+        Assert.Equal(0, kill(process.Id, 2));
+        lines.AddRange((await process.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(130, process.ExitCode);
+        var error = JsonDocument.Parse(lines[^1]).RootElement;
+        Assert.Equal("cancelled", error.GetProperty("kind").GetString());
+        Assert.True(error.GetProperty("resumable").GetBoolean());
+        Assert.True(new FileInfo(Path.Combine(modelsDir, "tiny.gguf.part")).Length > 0);
+        Assert.False(File.Exists(Path.Combine(modelsDir, "tiny.gguf")));
+
+        server.HangAfterBytes = null;
+        var (code, resumed) = await RunAsync("model", "pull", server.Url("m/tiny.gguf").ToString(), "--dir", modelsDir, "--json-progress");
+        Assert.Equal(0, code);
+        var done = JsonDocument.Parse(resumed[^1]).RootElement;
+        Assert.True(done.GetProperty("resumedFrom").GetInt64() > 0);
+        Assert.Equal(model, await File.ReadAllBytesAsync(Path.Combine(modelsDir, "tiny.gguf")));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    [Fact]
     public async Task Pull_of_a_missing_file_prints_one_error_event_and_exits_1()
     {
         await using var server = new LocalModelServer();
@@ -74,13 +120,18 @@ public sealed class ModelCommandTests : IDisposable
         Assert.Contains("neither a model in the catalog", lines[^1], StringComparison.Ordinal);
     }
 
-    private async Task<(int Code, List<string> Lines)> RunAsync(params string[] arguments)
+    private Process Start(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "codelsp.dll"));
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["XDG_STATE_HOME"] = _dir;
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    private async Task<(int Code, List<string> Lines)> RunAsync(params string[] arguments)
+    {
+        using var process = Start(arguments);
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));

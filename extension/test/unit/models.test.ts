@@ -23,7 +23,7 @@ test('the picker lists downloaded models, then completion models to download (re
     const entries = pickerEntries(listing, '/data/models/mine.gguf');
     const labels = entries.map(e => (e.separator ? `--${e.label}` : e.label));
     assert.deepEqual(labels, [
-        '--Downloaded (/data/models)', 'Small', 'mine.gguf',
+        '--Downloaded', 'Small', 'mine.gguf',
         '--Download', '$(cloud-download) Best', '$(cloud-download) Big',
         '--', '$(folder-opened) Browse for a GGUF file…',
     ]);

@@ -20,6 +20,7 @@ public static class NextEditAnalyzer
         new MadeAsyncRule(),
         new MissingMemberRule(),
         new EnumSwitchArmRule(),
+        new ImplementationsRule(),
     ];
 
     /// <summary>Errors on the edited lines that mean "the edit is not finished" even when they sit just beside the changed text.</summary>
@@ -50,6 +51,8 @@ public static class NextEditAnalyzer
             }
         }
 
+        var phases = new Dictionary<string, double> { ["check"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+        var mark = Stopwatch.GetTimestamp();
         var changes = new List<DeclarationChange>();
         foreach (var (id, diff) in diffs)
         {
@@ -57,6 +60,8 @@ public static class NextEditAnalyzer
         }
         if (changes.Count == 0) return NextEditAnalysis.Empty with { Elapsed = Stopwatch.GetElapsedTime(started) };
 
+        phases["detect"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
+        mark = Stopwatch.GetTimestamp();
         var context = new NextEditContext(before, after, diffs);
         foreach (var change in changes)
         {
@@ -67,14 +72,28 @@ public static class NextEditAnalyzer
             }
         }
 
+        phases["rules"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
+        mark = Stopwatch.GetTimestamp();
         var edits = new List<NextEdit>();
-        foreach (var proposed in context.Proposed.DistinctBy(p => (p.Document.Id, p.Span, p.NewText)))
+        var kept = new List<ProposedEdit>();
+        foreach (var proposed in context.Proposed.DistinctBy(p => (p.Document.Id, p.Span, p.NewText)).OrderBy(p => p.Document.FilePath, StringComparer.Ordinal).ThenBy(p => p.Span.Start))
         {
+            // All edits of one list apply together ("accept all"), so they must not overlap; a later one comes back after the first is applied.
+            if (kept.Any(k => k.Document.Id == proposed.Document.Id && (k.Span.OverlapsWith(proposed.Span) || k.Span == proposed.Span)))
+            {
+                context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, "overlaps another next edit: proposed again once that one is applied");
+                continue;
+            }
             var (passed, why) = await NextEditGate.CheckAsync(context, proposed, ct).ConfigureAwait(false);
-            if (passed) edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
+            if (passed)
+            {
+                kept.Add(proposed);
+                edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
+            }
             else context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, $"compile check refused `{proposed.NewText.Trim()}`: {why}");
         }
-        return new NextEditAnalysis(changes, edits, context.ModelSites, context.Explained, HalfTyped: false, Stopwatch.GetElapsedTime(started));
+        phases["gate"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
+        return new NextEditAnalysis(changes, edits, context.ModelSites, context.Explained, HalfTyped: false, Stopwatch.GetElapsedTime(started)) { Phases = phases };
     }
 
     /// <summary>Checks and converts an edit that was not proposed by a rule (a model's text for a <see cref="PendingModelEdit"/>).</summary>

@@ -4,7 +4,8 @@ using Microsoft.CodeAnalysis.Text;
 namespace CodeLsp.Features.NextEdits;
 
 /// <summary>How the compiler's own list of new errors was answered: resolved by the proposed edits, left to the model, explained, or missed.</summary>
-public sealed record NextEditRecallResult(int NewErrors, int Resolved, int AtModelSites, int Explained, IReadOnlyList<string> Uncovered)
+/// <param name="InEdit">New errors inside the member the user is editing (e.g. a removed parameter still used in the body): the user's own edit, not a follow-up site.</param>
+public sealed record NextEditRecallResult(int NewErrors, int Resolved, int AtModelSites, int Explained, int InEdit, IReadOnlyList<string> Uncovered)
 {
     public double Recall => NewErrors == 0 ? 1 : (double)(NewErrors - Uncovered.Count) / NewErrors;
 }
@@ -29,7 +30,8 @@ public static class NextEditRecall
         }
         var remaining = Subtract(introduced, await ErrorsAsync(done, ct).ConfigureAwait(false), keepMatched: true);
         var resolved = introduced.Count - remaining.Count;
-        int atModel = 0, explained = 0;
+        var editScopes = await EditScopesAsync(before, after, ct).ConfigureAwait(false);
+        int atModel = 0, explained = 0, inEdit = 0;
         var uncovered = new List<string>();
         foreach (var error in remaining)
         {
@@ -37,9 +39,26 @@ public static class NextEditRecall
             var range = error.Location.GetLineSpan().Span;
             if (analysis.ModelSites.Any(m => m.FilePath == file && m.SiteDiagnostic is { } d && Overlaps(d.Location.GetLineSpan().Span, range))) atModel++;
             else if (analysis.Explained.Any(x => x.FilePath == file && Overlaps(x.Range, range))) explained++;
+            else if (editScopes.Any(s => s.Tree == error.Location.SourceTree && s.Scope.Contains(error.Location.SourceSpan))) inEdit++;
             else uncovered.Add($"{Path.GetFileName(file)}({range.Start.Line + 1},{range.Start.Character + 1}): {NextEditContext.Key(error)}");
         }
-        return new NextEditRecallResult(introduced.Count, resolved, atModel, explained, uncovered);
+        return new NextEditRecallResult(introduced.Count, resolved, atModel, explained, inEdit, uncovered);
+    }
+
+    /// <summary>The members (or types, for a member added between others) that hold the changed text, in the trees after the edit.</summary>
+    private static async Task<List<(SyntaxTree Tree, TextSpan Scope)>> EditScopesAsync(Solution before, Solution after, CancellationToken ct)
+    {
+        var scopes = new List<(SyntaxTree, TextSpan)>();
+        foreach (var id in after.GetChanges(before).GetProjectChanges().SelectMany(p => p.GetChangedDocuments(onlyGetDocumentsWithTextChanges: true)))
+        {
+            if (before.GetDocument(id) is not { } old || after.GetDocument(id) is not { } now) continue;
+            var diff = DocumentDiff.Compute(await old.GetTextAsync(ct).ConfigureAwait(false), await now.GetTextAsync(ct).ConfigureAwait(false));
+            var tree = await now.GetSyntaxTreeAsync(ct).ConfigureAwait(false);
+            var root = await now.GetSyntaxRootAsync(ct).ConfigureAwait(false);
+            if (tree is null || root is null) continue;
+            foreach (var hunk in diff.Hunks) scopes.Add((tree, NextEditSyntax.ScopeOf(root, hunk.New)));
+        }
+        return scopes;
     }
 
     private static bool Overlaps(LinePositionSpan a, LinePositionSpan b) => a.Start <= b.End && b.Start <= a.End;

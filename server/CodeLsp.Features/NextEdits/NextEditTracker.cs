@@ -96,6 +96,7 @@ public sealed class NextEditTracker(WorkspaceHost workspace, ILogger logger, Fun
         {
             // A bug in a rule costs this edit's follow-ups, never the server.
             _logger.Warning(e, "Next-edit analysis for {Uri} v{Version} failed", computation.Uri, computation.Version);
+            Analyzed?.Invoke(computation.Uri, computation.Version, NextEditAnalysis.Empty with { Elapsed = Stopwatch.GetElapsedTime(computation.StartedAt) });
             return NextEditAnalysis.Empty;
         }
     }
@@ -109,7 +110,7 @@ public sealed class NextEditTracker(WorkspaceHost workspace, ILogger logger, Fun
         Computation? computation;
         lock (_gate)
         {
-            if (!_versions.TryGetValue(uri, out var current) || current != version) return null;
+            if (_versions.TryGetValue(uri, out var current) && current != version) return null;
             computation = _latest;
         }
         if (computation is null) return new NextEditResult(NextEditAnalysis.Empty, []);
@@ -126,7 +127,7 @@ public sealed class NextEditTracker(WorkspaceHost workspace, ILogger logger, Fun
         Computation? computation;
         lock (_gate)
         {
-            if (!_versions.TryGetValue(uri, out var current) || current != version) return null;
+            if (_versions.TryGetValue(uri, out var current) && current != version) return null;
             computation = _latest;
         }
         if (computation is null) return [];
@@ -161,7 +162,7 @@ public sealed class NextEditTracker(WorkspaceHost workspace, ILogger logger, Fun
     {
         lock (_gate)
         {
-            if (!_versions.TryGetValue(uri, out var current) || current != version || _latest is not { Task.IsCompletedSuccessfully: true } latest) return [];
+            if (_versions.TryGetValue(uri, out var current) && current != version || _latest is not { Task.IsCompletedSuccessfully: true } latest) return [];
             return latest.Task.Result.ModelSites;
         }
     }

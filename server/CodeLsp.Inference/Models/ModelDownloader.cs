@@ -97,10 +97,19 @@ public sealed class ModelDownloader
         ModelDownloadRequest request, IProgress<DownloadProgress>? progress, Action<DownloadNotice>? notice, CancellationToken ct)
     {
         var have = File.Exists(request.PartialPath) ? new FileInfo(request.PartialPath).Length : 0;
+        var origin = have > 0 ? PartialOrigin.Read(request) : null;
+        if (origin is not null && origin.Url != request.Url.ToString())
+        {
+            PartialOrigin.DeletePartial(request);
+            notice?.Invoke(new DownloadNotice($"The partial {request.FileName} came from another URL ({origin.Url}); deleted it, starting again from zero."));
+            have = 0;
+            origin = null;
+        }
         using var message = new HttpRequestMessage(HttpMethod.Get, request.Url);
         if (have > 0)
         {
             message.Headers.Range = new RangeHeaderValue(have, null);
+            origin?.ApplyTo(message.Headers);
         }
 
         using var response = await SendAsync(message, request.Url, ct).ConfigureAwait(false);
@@ -122,7 +131,7 @@ public sealed class ModelDownloader
                 throw new ModelDownloadException(DownloadFailure.RangeNotSatisfiable,
                     $"The server answered HTTP 416 (range not satisfiable) to a request without a range: {request.Url}.");
             }
-            File.Delete(request.PartialPath);
+            PartialOrigin.DeletePartial(request);
             notice?.Invoke(new DownloadNotice(
                 $"The server answered HTTP 416: the partial file ({Mib(have)}) does not fit the remote file ({(remoteLength is { } r ? Mib(r) : "size unknown")}). Deleted it; starting again from zero."));
             return AttemptOutcome.StartOver;
@@ -140,7 +149,7 @@ public sealed class ModelDownloader
             var range = response.Content.Headers.ContentRange;
             if (range?.From != have)
             {
-                File.Delete(request.PartialPath);
+                PartialOrigin.DeletePartial(request);
                 notice?.Invoke(new DownloadNotice(
                     $"The server sent bytes from {range?.From?.ToString(CultureInfo.InvariantCulture) ?? "?"} instead of {have}; deleted the partial file, starting again from zero."));
                 return AttemptOutcome.StartOver;
@@ -152,8 +161,9 @@ public sealed class ModelDownloader
         {
             if (have > 0)
             {
-                notice?.Invoke(new DownloadNotice(
-                    $"The server does not support resuming (it answered {(int)status} to a range request): downloading {request.FileName} again from zero."));
+                notice?.Invoke(new DownloadNotice(origin?.HasValidator == true
+                    ? $"{request.FileName} changed on the server since the partial download (If-Range did not match): downloading it again from zero."
+                    : $"The server does not support resuming (it answered {(int)status} to a range request): downloading {request.FileName} again from zero."));
                 have = 0;
             }
             total = response.Content.Headers.ContentLength;
@@ -168,6 +178,12 @@ public sealed class ModelDownloader
                 throw new ModelDownloadException(DownloadFailure.DiskSpace,
                     $"Not enough disk space in {request.Directory}: the download needs {Mib(needed)} more (plus {Mib(DiskMargin)} to spare), {Mib(f)} are free. Free some space or pass --dir on another disk.");
             }
+        }
+
+        if (!append)
+        {
+            // A fresh start: remember which file this is, so a later resume can ask for the same version.
+            PartialOrigin.From(request.Url, response).Write(request);
         }
 
         FileStream file;
@@ -192,7 +208,7 @@ public sealed class ModelDownloader
             if (total is { } t && received > t)
             {
                 file.Close();
-                File.Delete(request.PartialPath);
+                PartialOrigin.DeletePartial(request);
                 throw new ModelDownloadException(DownloadFailure.Network,
                     $"The server sent {received} bytes for a {t}-byte file; deleted the partial file. Run the pull again.");
             }
@@ -305,7 +321,7 @@ public sealed class ModelDownloader
         var part = request.PartialPath;
         if (request.FileName.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) && !StartsWithGgufMagic(part, out var head))
         {
-            File.Delete(part);
+            PartialOrigin.DeletePartial(request);
             throw new ModelDownloadException(DownloadFailure.NotAModel,
                 $"What {request.Url.Host} sent is not a GGUF file (it starts with \"{head}\"; a login page or an error page?). Deleted it.");
         }
@@ -314,7 +330,7 @@ public sealed class ModelDownloader
         var sha = await HashFileAsync(part, ct).ConfigureAwait(false);
         if (expected is not null && sha != expected)
         {
-            File.Delete(part);
+            PartialOrigin.DeletePartial(request);
             throw new ModelDownloadException(DownloadFailure.ChecksumMismatch,
                 $"Checksum mismatch: {request.FileName} has sha256 {sha}, expected {expected}. The file was deleted; nothing was kept.");
         }
@@ -322,6 +338,7 @@ public sealed class ModelDownloader
         try
         {
             File.Move(part, request.FinalPath, overwrite: false);
+            File.Delete(PartialOrigin.PathFor(request));
         }
         catch (IOException ex) when (File.Exists(request.FinalPath))
         {

@@ -6,6 +6,7 @@ namespace CodeLsp.Protocol;
 public sealed record TextDocumentIdentifier
 {
     [JsonPropertyName("uri")]
+    [JsonConverter(typeof(DocumentUriConverter))]
     public required Uri Uri { get; init; }
 }
 
@@ -13,6 +14,7 @@ public sealed record TextDocumentIdentifier
 public sealed record VersionedTextDocumentIdentifier
 {
     [JsonPropertyName("uri")]
+    [JsonConverter(typeof(DocumentUriConverter))]
     public required Uri Uri { get; init; }
 
     [JsonPropertyName("version")]
@@ -23,6 +25,7 @@ public sealed record VersionedTextDocumentIdentifier
 public sealed record TextDocumentItem
 {
     [JsonPropertyName("uri")]
+    [JsonConverter(typeof(DocumentUriConverter))]
     public required Uri Uri { get; init; }
 
     [JsonPropertyName("languageId")]

@@ -25,6 +25,7 @@ public sealed record DidChangeWatchedFilesParams
 public sealed record FileEvent
 {
     [JsonPropertyName("uri")]
+    [JsonConverter(typeof(DocumentUriConverter))]
     public required Uri Uri { get; init; }
 
     /// <summary>1 created, 2 changed, 3 deleted.</summary>

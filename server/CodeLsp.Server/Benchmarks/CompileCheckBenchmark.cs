@@ -22,10 +22,13 @@ internal sealed partial class CompileCheckBenchmark(TextWriter output)
 {
     private sealed record Site(Document Document, int Offset, int LineEnd, string Truth, string Member);
 
-    public async Task<int> RunAsync(string folder, int maxSites, Serilog.ILogger logger, CancellationToken ct)
+    /// <summary>The figures of the last run (null when the folder did not load with MSBuild).</summary>
+    public CompileCheckReport? Report { get; private set; }
+
+    public async Task<int> RunAsync(string folder, int maxSites, Serilog.ILogger logger, CancellationToken ct, WorkspaceLoadOptions? load = null)
     {
         using var workspace = new WorkspaceHost(logger);
-        await workspace.LoadAsync(folder, trusted: true, progress: null, ct).ConfigureAwait(false);
+        await workspace.LoadAsync(folder, trusted: true, progress: null, ct, load).ConfigureAwait(false);
         output.WriteLine($"Workspace: {workspace.State}");
         if (workspace.State.Mode != WorkspaceMode.MSBuild)
         {
@@ -64,10 +67,25 @@ internal sealed partial class CompileCheckBenchmark(TextWriter output)
         // Each candidate is checked twice, side by side: the product's check (speculative binding, else the compilation
         // with the one tree replaced) and the original check (the document forked through the workspace) as the
         // reference its verdicts must equal.
+        var cpuTimes = new List<double>();
+        var speculativeCpu = new List<double>();
+        var compiledCpu = new List<double>();
+        var referenceCpuTimes = new List<double>();
+        using var process = Process.GetCurrentProcess();
+        TimeSpan Cpu()
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
         async Task<CompileVerdict> CheckBothAsync(Document document, int offset, string candidate)
         {
+            var cpu = Cpu();
             var reference = await SuggestionCompileCheck.CheckAsync(document, offset, candidate, CompileCheckMode.ForkedDocument, ct).ConfigureAwait(false);
+            var between = Cpu();
             var verdict = await SuggestionCompileCheck.CheckAsync(document, offset, candidate, CompileCheckMode.Speculative, ct).ConfigureAwait(false);
+            cpuTimes.Add((Cpu() - between).TotalMilliseconds);
+            (verdict.Speculative ? speculativeCpu : compiledCpu).Add(cpuTimes[^1]);
+            referenceCpuTimes.Add((between - cpu).TotalMilliseconds);
             referenceTimes.Add(reference.Elapsed.TotalMilliseconds);
             times.Add(verdict.Elapsed.TotalMilliseconds);
             if (verdict.Speculative) speculative++;
@@ -118,6 +136,7 @@ internal sealed partial class CompileCheckBenchmark(TextWriter output)
         }
 
         var inv = CultureInfo.InvariantCulture;
+        Report = new CompileCheckReport(kept, verdictCount, mutants.Values.Sum(m => m.Tried), mutants.Values.Sum(m => m.Dropped), times, cpuTimes, referenceTimes, disagreements.Count);
         output.WriteLine(string.Create(inv, $"true continuations kept: {kept} / {verdictCount} ({100.0 * kept / Math.Max(1, verdictCount):F1}%)"));
         foreach (var (kind, (tried, dropped)) in mutants.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
@@ -126,7 +145,10 @@ internal sealed partial class CompileCheckBenchmark(TextWriter output)
         output.WriteLine(string.Create(inv, $"time per check: p50 {ContextBenchmarkReport.Percentile(times, 50):F2} ms, p95 {ContextBenchmarkReport.Percentile(times, 95):F2} ms over {times.Count} checks ({speculative} decided by speculative binding)"));
         output.WriteLine(string.Create(inv, $"  decided by speculative binding: p50 {ContextBenchmarkReport.Percentile(speculativeTimes, 50):F2} ms, p95 {ContextBenchmarkReport.Percentile(speculativeTimes, 95):F2} ms; compiled: p50 {ContextBenchmarkReport.Percentile(fallbackTimes, 50):F2} ms, p95 {ContextBenchmarkReport.Percentile(fallbackTimes, 95):F2} ms"));
         output.WriteLine(string.Create(inv, $"reference (document forked through the workspace): p50 {ContextBenchmarkReport.Percentile(referenceTimes, 50):F2} ms, p95 {ContextBenchmarkReport.Percentile(referenceTimes, 95):F2} ms"));
+        output.WriteLine(string.Create(inv, $"CPU time per check (robust on a busy machine): p50 {ContextBenchmarkReport.Percentile(cpuTimes, 50):F2} ms, p95 {ContextBenchmarkReport.Percentile(cpuTimes, 95):F2} ms; reference p50 {ContextBenchmarkReport.Percentile(referenceCpuTimes, 50):F2} ms, p95 {ContextBenchmarkReport.Percentile(referenceCpuTimes, 95):F2} ms"));
+        output.WriteLine(string.Create(inv, $"  CPU, decided by speculative binding: p50 {ContextBenchmarkReport.Percentile(speculativeCpu, 50):F2} ms, p95 {ContextBenchmarkReport.Percentile(speculativeCpu, 95):F2} ms; compiled: p50 {ContextBenchmarkReport.Percentile(compiledCpu, 50):F2} ms, p95 {ContextBenchmarkReport.Percentile(compiledCpu, 95):F2} ms"));
         output.WriteLine($"verdicts different from the reference: {disagreements.Count}");
+
         foreach (var line in disagreements.Take(10)) output.WriteLine("  differs: " + line);
         foreach (var line in wronglyDropped.Take(5)) output.WriteLine("  kept? no: " + line);
         return 0;
@@ -157,3 +179,7 @@ internal sealed partial class CompileCheckBenchmark(TextWriter output)
     [GeneratedRegex(@"^\w+\(([^()]*)\)")]
     private static partial Regex CallArguments();
 }
+
+/// <summary>What <see cref="CompileCheckBenchmark"/> measured: verdicts, wall and CPU time per check, and the reference's time.</summary>
+internal sealed record CompileCheckReport(int Kept, int Truths, int MutantsTried, int MutantsDropped, IReadOnlyList<double> Ms, IReadOnlyList<double> CpuMs,
+    IReadOnlyList<double> ReferenceMs, int Disagreements);

@@ -15,9 +15,11 @@ internal static class CodeLspCommandLine
         root.SetAction(serve.RunAsync);
         root.Subcommands.Add(serve.Create());
         root.Subcommands.Add(CompleteCommand.Create());
+        root.Subcommands.Add(ActCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(ContextCommand.Create());
         return root;

@@ -37,23 +37,27 @@ internal static class ModelListCommand
     private static void Print(ModelListing listing)
     {
         var inv = CultureInfo.InvariantCulture;
-        static string Size(long? bytes) => bytes is { } b ? (b / 1e9).ToString("F2", CultureInfo.InvariantCulture) + " GB" : "?";
+        static string Size(long? bytes) => bytes switch
+        {
+            null => "?",
+            >= 1_000_000_000 => (bytes.Value / 1e9).ToString("F2", CultureInfo.InvariantCulture) + " GB",
+            _ => (bytes.Value / 1e6).ToString("F0", CultureInfo.InvariantCulture) + " MB",
+        };
         AnsiConsole.MarkupLine($"Models folder: {Markup.Escape(listing.ModelsDir)}   This machine: {Size(listing.MachineMemoryBytes)} memory");
-        var table = new Table().AddColumns("name", "role", "quant", "size", "memory", "fits", "sha256", "downloaded");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("name", "role", "size", "memory", "sha256", "here");
         foreach (var m in listing.Catalog)
         {
             table.AddRow(
-                Markup.Escape(m.Name) + (m.Recommended ? " [green](recommended)[/]" : ""),
+                Markup.Escape(m.Name) + (m.Recommended ? " [green]*[/]" : ""),
                 m.Role,
-                Markup.Escape(m.Quantization ?? "?"),
                 Size(m.SizeBytes),
-                Size(m.EstimatedMemoryBytes),
-                m.Fits switch { true => "[green]yes[/]", false => "[red]no[/]", null => "?" },
-                m.Sha256Known ? "known" : "[yellow]unverified[/]",
+                Size(m.EstimatedMemoryBytes) + m.Fits switch { false => " [red]too big[/]", _ => "" },
+                m.Sha256Known ? "known" : "[yellow]none[/]",
                 m.Path is null ? "" : "[green]yes[/]");
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("memory: the file plus a fifth for the KV cache at 4096 tokens and buffers (an estimate).");
+        AnsiConsole.MarkupLine("[green]*[/] recommended. memory: the file plus a fifth for the KV cache at 4096 tokens and buffers (an estimate);");
+        AnsiConsole.MarkupLine("sha256 none: the catalog has no checksum for it, so a pull is not verified (it prints the hash to compare).");
         if (listing.OtherFiles.Count > 0)
         {
             AnsiConsole.MarkupLine("Other models in the folder:");

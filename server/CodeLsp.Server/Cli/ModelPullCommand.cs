@@ -46,10 +46,18 @@ internal static class ModelPullCommand
 
             using var http = ModelDownloader.CreateDefaultClient();
             var downloader = new ModelDownloader(http);
+            // Ctrl+C (or the editor's cancel, a SIGINT) ends the pull in an orderly way: the partial file is flushed and
+            // kept, and the message says how to resume. Without this the runtime's default handling ends the process first.
+            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = true;
+                interrupted.Cancel();
+            });
             try
             {
                 var result = await output.RunAsync(target.Request, (progress, ct2) =>
-                    downloader.DownloadAsync(target.Request, progress, n => output.Notice(n.Message), ct2), ct).ConfigureAwait(false);
+                    downloader.DownloadAsync(target.Request, progress, n => output.Notice(n.Message), ct2), interrupted.Token).ConfigureAwait(false);
                 output.Done(result);
                 return 0;
             }

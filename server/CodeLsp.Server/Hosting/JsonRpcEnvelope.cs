@@ -36,6 +36,11 @@ internal readonly record struct JsonRpcEnvelope(EnvelopeKind Kind, RequestId Id,
 
     public static JsonRpcEnvelope Read(ReadOnlySequence<byte> body)
     {
+        // JSON text is UTF-8 (RFC 8259 §8.1); the reader checks only the structure, so check the encoding first.
+        if (!(body.IsSingleSegment ? System.Text.Unicode.Utf8.IsValid(body.FirstSpan) : System.Text.Unicode.Utf8.IsValid(body.ToArray())))
+        {
+            return new(EnvelopeKind.ParseError, RequestId.Null, "not valid UTF-8");
+        }
         var json = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
         try
         {

@@ -143,6 +143,9 @@ internal static class SettingsReader
                 case "timeLimitMs":
                     if (ReadInt(value, 50, 600_000, Where(), warnings) is { } timeLimit) settings = settings with { TimeLimitMs = timeLimit };
                     break;
+                case "actionTimeLimitMs":
+                    if (ReadInt(value, 1000, 3_600_000, Where(), warnings) is { } actionLimit) settings = settings with { ActionTimeLimitMs = actionLimit };
+                    break;
                 case "engine":
                     if (value.ValueKind == JsonValueKind.String && RemoteEngineSettings.Kinds.Contains(value.GetString()!.Trim()))
                     {
@@ -161,6 +164,13 @@ internal static class SettingsReader
                     break;
                 case "engineApiKeyEnv":
                     if (ReadText(value, Where(), warnings) is { } keyEnv) settings = settings with { EngineApiKeyEnv = keyEnv.Length == 0 ? null : keyEnv };
+                    break;
+                case "unloadAfterIdleMinutes":
+                    if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var minutes) && minutes is >= 0 and <= 10_080)
+                    {
+                        settings = settings with { UnloadAfterIdleMinutes = minutes };
+                    }
+                    else warnings.Add($"{Where()} must be a number of minutes from 0 (never) to 10080, got {value.GetRawText()}; ignored.");
                     break;
                 case "logLevel":
                     if (value.ValueKind == JsonValueKind.String && ServerLogging.TryParseLevel(value.GetString()!, out var level)) logLevel = level;

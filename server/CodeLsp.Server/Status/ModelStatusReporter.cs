@@ -131,6 +131,14 @@ internal sealed class ModelStatusReporter : IAsyncDisposable
                 }
                 break;
 
+            case ModelStatus.Unloaded unloaded:
+                await _rpc.NotifyWithParameterObjectAsync(Methods.WindowLogMessage, new LogMessageParams
+                {
+                    Type = MessageType.Info,
+                    Message = $"codelsp: model {unloaded.Path} unloaded after the idle interval (unloadAfterIdleMinutes); the next request reloads it",
+                }).ConfigureAwait(false);
+                break;
+
             case ModelStatus.NotConfigured:
                 await EndAsync("No model configured", cancellationToken).ConfigureAwait(false);
                 break;

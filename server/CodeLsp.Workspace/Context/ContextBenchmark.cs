@@ -35,6 +35,9 @@ public sealed record ContextBenchmarkOptions
 
     public bool Trusted { get; init; } = true;
 
+    /// <summary>How multi-targeted projects are loaded (default: one target framework each).</summary>
+    public WorkspaceLoadOptions? Load { get; init; }
+
     /// <summary>Build all compilations before the first context (as the server does in the background after loading).</summary>
     public bool WarmUp { get; init; } = true;
 
@@ -113,7 +116,7 @@ public static class ContextBenchmark
         options ??= new ContextBenchmarkOptions();
         var total = Stopwatch.StartNew();
         using var host = new WorkspaceHost(logger);
-        var loading = host.LoadAsync(solutionFolder, options.Trusted, progress: null, ct);
+        var loading = host.LoadAsync(solutionFolder, options.Trusted, progress: null, ct, options.Load);
         // While MSBuild works, the host serves an ad-hoc project of the folder: the first context a request gets.
         string? interimReport = null;
         while (!loading.IsCompleted && interimReport is null)
@@ -188,6 +191,7 @@ public static class ContextBenchmark
         var slowest = new List<(double Ms, string Site)>();
         var reuseFailures = new Dictionary<string, int>(StringComparer.Ordinal);
         var phaseTotals = new Dictionary<string, double>(StringComparer.Ordinal);
+        var spentByKind = new Dictionary<string, long>(StringComparer.Ordinal);
         using var process = Process.GetCurrentProcess();
         TimeSpan Cpu()
         {
@@ -289,6 +293,11 @@ public static class ContextBenchmark
                     if (candidateWords.Contains(target.Name) && !semanticWords.Contains(target.Name)) row.Truncated++;
                     byHome[(budget, target.Home)] = row;
                 }
+                if (budget == 512)
+                {
+                    foreach (var item in packed.Items.Where(i => i.Included))
+                        spentByKind[item.Kind] = spentByKind.GetValueOrDefault(item.Kind) + ContextBudget.EstimateTokens(ContextPacker.Comment(item.Text));
+                }
                 if (budget == 512 && misses.Count < options.ShowMisses)
                 {
                     var line = editedText.Lines.GetLineFromPosition(site.Offset);
@@ -321,6 +330,8 @@ public static class ContextBenchmark
             await output.WriteLineAsync("Time per phase (total over all sites):").ConfigureAwait(false);
             foreach (var (phase, ms) in phaseTotals.OrderBy(p => p.Key, StringComparer.Ordinal))
                 await output.WriteLineAsync(Invariant($"  {phase,-26} {ms,9:F0} ms")).ConfigureAwait(false);
+            var spent = spentByKind.Values.Sum();
+            await output.WriteLineAsync("Where the 512-token budget goes (item text, estimated): " + string.Join(", ", spentByKind.OrderByDescending(k => k.Value).Select(k => Invariant($"{k.Key} {100.0 * k.Value / Math.Max(1, spent):F0}%")))).ConfigureAwait(false);
             await output.WriteLineAsync("Slowest sites after an edit: " + string.Join("; ", slowest.OrderByDescending(x => x.Ms).Take(12).Select(x => Invariant($"{x.Site} {x.Ms:F0} ms")))).ConfigureAwait(false);
             await output.WriteLineAsync("Why the earlier model could not be reused: " + string.Join("; ", reuseFailures.Select(r => $"{r.Key}: {r.Value}"))).ConfigureAwait(false);
             await output.WriteLineAsync($"Recall misses at 512 tokens (first {misses.Count}):").ConfigureAwait(false);

@@ -79,13 +79,13 @@ public static class ContextInspector
         text2.AppendLine(CultureInfo.InvariantCulture,
             $"Context for {file}:{line}:{column} in {document.Project.Name}: {context.Items.Count(i => i.Included)} of {context.Items.Count} items, {context.Tokens} of {options.Budget} tokens ({budget.Tokenizer}), built in {elapsed.TotalMilliseconds:F1} ms");
         text2.AppendLine();
-        text2.AppendLine("Items, best first (+ taken, - left out):");
+        text2.AppendLine("Items, best first (+ taken, ~ listed by name only, - left out):");
         foreach (var item in context.Items.OrderByDescending(i => i.Score))
         {
             var source = item.SourceFile is null ? "" : $"  [{Path.GetFileName(item.SourceFile)}{(Line(item.SourceFile, item.SourceSpan, host) is { } l ? $":{l}" : "")}]";
             var shown = item.Text.Split('\n')[0];
             if (shown.Length > 100) shown = shown[..97] + "...";
-            text2.AppendLine(CultureInfo.InvariantCulture, $"  {(item.Included ? '+' : '-')} {item.Score,5:F3} {item.Kind,-16} {shown}");
+            text2.AppendLine(CultureInfo.InvariantCulture, $"  {(item.Compact ? '~' : item.Included ? '+' : '-')} {item.Score,5:F3} {item.Kind,-16} {shown}");
             text2.AppendLine(CultureInfo.InvariantCulture, $"{"",26}why: {item.Why}{source}");
         }
         text2.AppendLine();

@@ -39,9 +39,12 @@ internal sealed class ContextItemList
         if (site.IsVisible(definition)) return;
         var (file, span) = site.SourceOf(definition);
         var group = shown.ContainingType is { } type ? site.GroupOf(type) : null;
-        // The model has read the framework's docs; a summary earns its tokens only for the solution's own members.
-        var text = IsFromSource(definition) ? SymbolSignatures.MemberWithSummary(shown) : SymbolSignatures.Member(shown);
-        Add(new ContextItem(kind, text, file, span, why, Math.Round(score, 4), false) { Group = group }, KeyOf(shown));
+        // The model has read the framework's docs; a summary earns its tokens only for the solution's own members,
+        // and only where the next token chooses among them (after a dot, for the expected value): elsewhere the
+        // budget holds more names instead.
+        var withSummary = IsFromSource(definition) && kind is ContextItemKinds.ReceiverMember or ContextItemKinds.ExpectedType;
+        var text = withSummary ? SymbolSignatures.MemberWithSummary(shown) : SymbolSignatures.Member(shown);
+        Add(new ContextItem(kind, text, file, span, why, Math.Round(score, 4), false) { Group = group, Name = shown.Name, Container = shown.ContainingType?.Name }, KeyOf(shown));
     }
 
     public static bool IsFromSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);

@@ -39,6 +39,18 @@ public sealed record ContextItem(
 {
     public string? Group { get; init; }
 
+    /// <summary>
+    /// The declared name (a member's or type's), for the compact tier: when the full text does not fit, the name may
+    /// still be listed under <see cref="Container"/> (<c>// More in ValidationResult: Errors, IsValid</c>).
+    /// </summary>
+    public string? Name { get; init; }
+
+    /// <summary>The short name of the type that declares it (for the compact tier).</summary>
+    public string? Container { get; init; }
+
+    /// <summary>Packed in the compact tier: its name is in the rendered text, its declaration is not.</summary>
+    public bool Compact { get; init; }
+
     /// <summary>Collection order: breaks ties between equal scores (the earlier collected ranks first).</summary>
     internal int Sequence { get; init; }
 }

@@ -26,6 +26,14 @@ internal sealed class ContextSite(Document document, SourceText text, Compilatio
     /// What the solution's use of a member's name adds to its score; a framework member it never names loses a
     /// little (see <see cref="UsageIndex"/>).
     /// </summary>
+    /// <summary>The namespaces whose extension methods are in scope at the caret (computed once per request).</summary>
+    public IReadOnlySet<string> NamespacesInScope => _namespaces ??= MemberLookup.NamespacesInScope(Model, LookupPosition);
+
+    private HashSet<string>? _namespaces;
+
+    /// <summary>True when the solution's code names <paramref name="name"/> somewhere.</summary>
+    public bool IsUsed(string name) => Usage.Count(name) > 0;
+
     public double UsageScore(ISymbol member)
     {
         var bonus = Usage.Bonus(member.Name);

@@ -21,7 +21,7 @@ internal static class MemberLookup
         "Count", "Sum", "Min", "Max", "MinBy", "MaxBy", "Average", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending",
         "GroupBy", "ToList", "ToArray", "ToDictionary", "ToHashSet", "Distinct", "Take", "Skip", "Concat", "Contains", "Aggregate", "Zip");
 
-    private static readonly ConditionalWeakTable<IAssemblySymbol, IMethodSymbol[]> ExtensionIndex = new();
+    private static readonly ConditionalWeakTable<IAssemblySymbol, (IMethodSymbol Method, string Namespace)[]> ExtensionIndex = new();
 
     /// <summary>Members of the type and its base types (interfaces: all base interfaces), nearest first, hidden names once.</summary>
     public static IEnumerable<(ISymbol Member, bool Inherited)> Members(ITypeSymbol type)
@@ -60,18 +60,31 @@ internal static class MemberLookup
     /// Extension methods applicable to <paramref name="receiver"/> and in scope at <paramref name="position"/>, already
     /// reduced (their receiver parameter bound): the solution's own, plus common LINQ operators when System.Linq is imported.
     /// </summary>
-    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver)
+    /// <param name="usedNames">
+    /// When given, extension methods of referenced packages and the framework whose name it accepts come too (the
+    /// ones the solution calls: <c>services.AddScoped</c>, <c>value.ShouldBe</c>); each assembly is indexed once.
+    /// </param>
+    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver, Func<string, bool>? usedNames = null,
+        IReadOnlySet<string>? namespacesInScope = null)
     {
-        var inScope = NamespacesInScope(model, position);
+        var inScope = namespacesInScope ?? NamespacesInScope(model, position);
         var compilation = model.Compilation;
-        var assemblies = compilation.SourceModule.ReferencedAssemblySymbols.Where(a => a is ISourceAssemblySymbol).Prepend(compilation.Assembly);
+        var assemblies = compilation.SourceModule.ReferencedAssemblySymbols.Where(a => usedNames is not null || a is ISourceAssemblySymbol).Prepend(compilation.Assembly);
+        var linqReturned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var assembly in assemblies)
         {
-            foreach (var method in ExtensionIndex.GetValue(assembly, IndexExtensionMethods))
+            var fromSource = assembly is ISourceAssemblySymbol;
+            foreach (var (method, ns) in ExtensionIndex.GetValue(assembly, IndexExtensionMethods))
             {
-                if (!inScope.Contains(method.ContainingNamespace.ToDisplayString())) continue;
+                if (!fromSource && !usedNames!(method.Name)) continue;
+                if (!inScope.Contains(ns)) continue;
+                // One overload per framework name, and the reduction (type inference) is the costly step: skip it early.
+                if (!fromSource && linqReturned.Contains(method.Name)) continue;
                 if (!model.IsAccessible(position, method)) continue;
-                if (method.ReduceExtensionMethod(receiver) is { } reduced) yield return (reduced, true);
+                if (method.ReduceExtensionMethod(receiver) is not { } reduced) continue;
+                // One overload per framework operator: the model knows them; it needs to know that they apply here.
+                if (!fromSource && !linqReturned.Add(method.Name)) continue;
+                yield return (reduced, fromSource);
             }
         }
         if (!inScope.Contains("System.Linq") || receiver.SpecialType == SpecialType.System_String) yield break;
@@ -84,13 +97,13 @@ internal static class MemberLookup
         foreach (var member in linq.GetMembers())
         {
             // One overload per operator: the model knows LINQ; it needs to know that it applies here.
-            if (member is not IMethodSymbol { IsExtensionMethod: true } method || !CommonLinqOperators.Contains(method.Name) || seen.Contains(method.Name)) continue;
+            if (member is not IMethodSymbol { IsExtensionMethod: true } method || !CommonLinqOperators.Contains(method.Name) || seen.Contains(method.Name) || linqReturned.Contains(method.Name)) continue;
             if (method.ReduceExtensionMethod(receiver) is { } reduced && seen.Add(method.Name)) yield return (reduced, false);
         }
     }
 
     /// <summary>Namespaces whose extension methods are visible: usings (global ones too) and the enclosing namespaces.</summary>
-    private static HashSet<string> NamespacesInScope(SemanticModel model, int position)
+    public static HashSet<string> NamespacesInScope(SemanticModel model, int position)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var scope in model.GetImportScopes(position))
@@ -105,9 +118,9 @@ internal static class MemberLookup
         return names;
     }
 
-    private static IMethodSymbol[] IndexExtensionMethods(IAssemblySymbol assembly)
+    private static (IMethodSymbol Method, string Namespace)[] IndexExtensionMethods(IAssemblySymbol assembly)
     {
-        var result = new List<IMethodSymbol>();
+        var result = new List<(IMethodSymbol Method, string Namespace)>();
         var pending = new Stack<INamespaceSymbol>();
         pending.Push(assembly.GlobalNamespace);
         while (pending.Count > 0)
@@ -119,7 +132,7 @@ internal static class MemberLookup
                 if (!type.MightContainExtensionMethods) continue;
                 foreach (var member in type.GetMembers())
                 {
-                    if (member is IMethodSymbol { IsExtensionMethod: true } method) result.Add(method);
+                    if (member is IMethodSymbol { IsExtensionMethod: true } method) result.Add((method, method.ContainingNamespace.ToDisplayString()));
                 }
             }
         }

@@ -31,6 +31,9 @@ internal sealed class LocalModelServer : IAsyncDisposable
     public int CutResponses { get; set; }
     public int CutAfterBytes { get; set; }
 
+    /// <summary>When set, every response stops after this many body bytes and then hangs, the connection open, until disposed.</summary>
+    public int? HangAfterBytes { get; set; }
+
     /// <summary>Each request's path and Range header (null when none), in arrival order.</summary>
     public ConcurrentQueue<(string Path, string? Range)> Requests { get; } = new();
 
@@ -60,8 +63,9 @@ internal sealed class LocalModelServer : IAsyncDisposable
             var stream = client.GetStream();
             try
             {
-                var (path, range) = await ReadRequestAsync(stream);
+                var (path, range, ifRange) = await ReadRequestAsync(stream);
                 Requests.Enqueue((path, range));
+                IfRanges.Enqueue(ifRange);
                 if (!Files.TryGetValue(path, out var body))
                 {
                     await WriteAsync(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -70,7 +74,9 @@ internal sealed class LocalModelServer : IAsyncDisposable
 
                 long from = 0;
                 var partial = false;
-                if (SupportsRange && range is not null && range.StartsWith("bytes=", StringComparison.Ordinal))
+                var etag = ETagOf(body);
+                // If-Range: the range only when the client's validator is the current one; else the whole new file.
+                if (SupportsRange && range is not null && range.StartsWith("bytes=", StringComparison.Ordinal) && (ifRange is null || ifRange == etag))
                 {
                     from = long.Parse(range["bytes=".Length..].TrimEnd('-'), CultureInfo.InvariantCulture);
                     if (from >= body.Length)
@@ -84,13 +90,20 @@ internal sealed class LocalModelServer : IAsyncDisposable
                 var head = partial
                     ? $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {from}-{body.Length - 1}/{body.Length}\r\n"
                     : "HTTP/1.1 200 OK\r\n" + (SupportsRange ? "Accept-Ranges: bytes\r\n" : "");
-                await WriteAsync(stream, head + $"Content-Type: application/octet-stream\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n");
+                await WriteAsync(stream, head + $"ETag: {etag}\r\nContent-Type: application/octet-stream\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n");
 
                 var send = length;
                 if (CutResponses > 0)
                 {
                     CutResponses--;
                     send = Math.Min(length, CutAfterBytes);
+                }
+                if (HangAfterBytes is { } hang && hang < send)
+                {
+                    await stream.WriteAsync(body.AsMemory((int)from, hang));
+                    await stream.FlushAsync();
+                    await Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return;
                 }
                 await stream.WriteAsync(body.AsMemory((int)from, (int)send));
                 // A cut response just closes early: the client sees fewer bytes than Content-Length promised.
@@ -103,7 +116,13 @@ internal sealed class LocalModelServer : IAsyncDisposable
         }
     }
 
-    private static async Task<(string Path, string? Range)> ReadRequestAsync(NetworkStream stream)
+    /// <summary>Each request's If-Range header (null when none), in arrival order.</summary>
+    public ConcurrentQueue<string?> IfRanges { get; } = new();
+
+    /// <summary>A strong ETag from the content, as a real server derives one.</summary>
+    public static string ETagOf(byte[] body) => "\"" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))[..16] + "\"";
+
+    private static async Task<(string Path, string? Range, string? IfRange)> ReadRequestAsync(NetworkStream stream)
     {
         var bytes = new List<byte>();
         var one = new byte[1];
@@ -113,11 +132,11 @@ internal sealed class LocalModelServer : IAsyncDisposable
         }
         var lines = Encoding.ASCII.GetString(bytes.ToArray()).Split("\r\n");
         var path = Uri.UnescapeDataString(lines[0].Split(' ')[1].TrimStart('/'));
-        var range = lines.Skip(1)
-            .Where(l => l.StartsWith("Range:", StringComparison.OrdinalIgnoreCase))
-            .Select(l => l["Range:".Length..].Trim())
+        string? Header(string name) => lines.Skip(1)
+            .Where(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))
+            .Select(l => l[(name.Length + 1)..].Trim())
             .FirstOrDefault();
-        return (path, range);
+        return (path, Header("Range"), Header("If-Range"));
     }
 
     private static bool EndsWithBlankLine(List<byte> b) =>

@@ -106,6 +106,46 @@ public sealed class ModelDownloaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resume_asks_for_the_same_version_and_a_file_changed_on_the_server_restarts_from_zero()
+    {
+        await using var server = await ServeAsync();
+        server.CutResponses = 1;
+        server.CutAfterBytes = 120_000;
+        var downloader = new ModelDownloader(_http);
+        await Assert.ThrowsAsync<ModelDownloadException>(() => downloader.DownloadAsync(Request(server, maxResumes: 0)));
+
+        // The file on the server changes (a URL on a moving branch) before the next run.
+        var changed = Model.ToArray();
+        changed[^1] ^= 0xff;
+        server.Files["models/tiny.gguf"] = changed;
+        var notices = new List<string>();
+        var result = await downloader.DownloadAsync(Request(server), notice: n => notices.Add(n.Message));
+
+        Assert.Equal(LocalModelServer.ETagOf(Model), server.IfRanges.Last());
+        Assert.Equal(changed, await File.ReadAllBytesAsync(result.Path));
+        Assert.Contains(notices, n => n.Contains("changed on the server", StringComparison.Ordinal));
+        Assert.Equal(["tiny.gguf"], Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_partial_file_from_another_url_is_not_resumed()
+    {
+        await using var server = await ServeAsync();
+        server.Files["other/tiny.gguf"] = Model;
+        server.CutResponses = 1;
+        server.CutAfterBytes = 120_000;
+        var downloader = new ModelDownloader(_http);
+        await Assert.ThrowsAsync<ModelDownloadException>(() => downloader.DownloadAsync(Request(server, maxResumes: 0) with { Url = server.Url("other/tiny.gguf") }));
+
+        var notices = new List<string>();
+        var result = await downloader.DownloadAsync(Request(server, ModelSha), notice: n => notices.Add(n.Message));
+
+        Assert.Equal(Model, await File.ReadAllBytesAsync(result.Path));
+        Assert.Null(server.Requests.Last().Range);
+        Assert.Contains(notices, n => n.Contains("another URL", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Cancelling_keeps_the_partial_file_for_the_next_run()
     {
         await using var server = await ServeAsync();

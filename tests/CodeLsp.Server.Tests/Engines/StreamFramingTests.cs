@@ -44,6 +44,12 @@ public sealed class StreamFramingTests
         { "```csharp\n", ["```"], ["```cs\nint x;\n``", "`"], "int x;\n", true },
         // No fence at all: nothing removed, no stop seen yet
         { "```csharp\n", ["```"], ["int y;"], "int y;", false },
+        // CRLF after the fence
+        { "```csharp\n", ["```"], ["```csharp\r\nint z;\r\n```"], "int z;\r\n", true },
+        // A JSON prefix written with other spacing is still recognised
+        { "{\"summary\": \"", [], ["{\n  \"summary\":", " \"Adds an item.\"}"], "Adds an item.\"}", false },
+        // Undecided while the answer could still be the prefix
+        { "{\"summary\": \"", [], ["{\"sum"], "", false },
     };
 
     [Theory]

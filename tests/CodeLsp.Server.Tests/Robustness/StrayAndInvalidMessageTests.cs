@@ -14,7 +14,8 @@ namespace CodeLsp.Server.Tests.Robustness;
 /// </summary>
 public sealed class StrayAndInvalidMessageTests
 {
-    public sealed record Case(string Name, string Body, int? Code, string? AnswerId, string Logged)
+    /// <summary><paramref name="Latin1"/>: the body's bytes are its chars as Latin-1, to send bytes that are not UTF-8.</summary>
+    public sealed record Case(string Name, string Body, int? Code, string? AnswerId, string Logged, bool Latin1 = false)
     {
         public override string ToString() => Name;
     }
@@ -26,6 +27,7 @@ public sealed class StrayAndInvalidMessageTests
         new("response with id null", """{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"parse"}}""", null, null, "invalid response"),
         new("response with a malformed error", """{"jsonrpc":"2.0","id":3,"error":"bad"}""", null, null, "invalid response"),
         new("not JSON", """{"jsonrpc":"2.0","method":""", LspErrorCodes.ParseError, "null", "malformed body"),
+        new("invalid UTF-8 in a string", "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"sh\u00FF\u00FEutdown\"}", LspErrorCodes.ParseError, "null", "not valid UTF-8", Latin1: true),
         new("JSON then junk", """{"jsonrpc":"2.0","id":1,"method":"shutdown"} trailing""", LspErrorCodes.ParseError, "null", "malformed body"),
         new("id is an object", """{"jsonrpc":"2.0","id":{"a":1},"method":"textDocument/inlineCompletion","params":{}}""", LspErrorCodes.InvalidRequest, "null", "invalid request (id is an object"),
         new("id is a boolean", """{"jsonrpc":"2.0","id":true,"method":"shutdown"}""", LspErrorCodes.InvalidRequest, "null", "invalid request"),
@@ -49,7 +51,7 @@ public sealed class StrayAndInvalidMessageTests
         await server.Client.NotifyAsync(Methods.TextDocumentDidOpen, Open("file:///w/a.cs", "class C { }"));
 
         Task<JsonElement>? answer = @case.Code is not null && @case.AnswerId != "null" ? server.Client.Expect(@case.AnswerId!) : null;
-        await server.Client.SendRawAsync(LspWireClient.Frame(Encoding.UTF8.GetBytes(@case.Body)));
+        await server.Client.SendRawAsync(LspWireClient.Frame((@case.Latin1 ? Encoding.Latin1 : Encoding.UTF8).GetBytes(@case.Body)));
         var served = await server.Client.RequestAsync(Methods.TextDocumentInlineCompletion, Complete("file:///w/a.cs", 10)).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal("class C { $$}", served.GetProperty("result").GetProperty("items")[0].GetProperty("insertText").GetString());
@@ -66,6 +68,20 @@ public sealed class StrayAndInvalidMessageTests
         Assert.Empty(server.Client.UnmatchedResponses);
         Assert.Contains(server.Log.Messages(LogEventLevel.Warning), m => m.Contains(@case.Logged, StringComparison.Ordinal));
         Assert.False(server.Run.IsCompleted);
+    }
+
+    [Theory]
+    [InlineData("not a uri")]
+    [InlineData("")]
+    [InlineData("::::")]
+    public async Task A_relative_document_uri_answers_InvalidParams(string uri)
+    {
+        await using var server = await WireServer.StartInitializedAsync();
+
+        var answer = await server.Client.RequestAsync(Methods.TextDocumentInlineCompletion, Complete(uri, 0)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(LspErrorCodes.InvalidParams, answer.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("absolute document URI", answer.GetProperty("error").GetProperty("message").GetString());
     }
 
     [Fact]

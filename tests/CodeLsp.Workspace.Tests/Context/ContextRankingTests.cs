@@ -84,6 +84,25 @@ public sealed class ContextRankingTests
     }
 
     [Fact]
+    public async Task Members_whose_declarations_do_not_fit_are_listed_by_name()
+    {
+        var (text, caret) = Markup.Parse("""
+            class C { void M(System.Text.StringBuilder sb) { sb.$$ } }
+            """);
+        var document = TestSolution.Create(text, UsesInsertOften);
+        var items = await new SemanticContextBuilder().CollectAsync(document, caret, new ContextRequest(LineOf(text, caret)), default);
+        var packed = ContextPacker.Pack(items, ContextBudget.Estimated(120));
+        Assert.True(packed.Tokens <= 120, $"{packed.Tokens} > 120");
+        var compact = packed.Items.Where(i => i.Compact).ToList();
+        Assert.NotEmpty(compact);
+        Assert.All(compact, i => Assert.Contains(i.Name!, packed.Rendered, StringComparison.Ordinal));
+        Assert.Contains("// More in StringBuilder: ", packed.Rendered, StringComparison.Ordinal);
+        // The best member is packed with its declaration, not just its name.
+        var best = packed.Items.MaxBy(i => i.Score)!;
+        Assert.True(best.Included && !best.Compact, best.Text);
+    }
+
+    [Fact]
     public void The_estimate_counts_three_and_a_half_characters_per_token_rounded_up()
     {
         Assert.Equal(0, ContextBudget.EstimateTokens(""));

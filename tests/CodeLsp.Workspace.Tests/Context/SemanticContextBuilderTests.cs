@@ -386,7 +386,7 @@ public sealed class SemanticContextBuilderTests
             class C { void M(Order order, Money price) { var s = Formatter.Format(price, $$ } }
             """);
         var document = TestSolution.Create(text);
-        var budget = ContextBudget.Estimated(100);
+        var budget = ContextBudget.Estimated(140);
         var context = await new SemanticContextBuilder().BuildAsync(document, caret, budget, new ContextRequest(LineOf(text, caret)), default);
         Assert.True(context.Tokens <= budget.Tokens, $"{context.Tokens} tokens > {budget.Tokens}:\n{context.Rendered}");
         Assert.All(context.Rendered.TrimEnd('\n').Split('\n'), line => Assert.StartsWith("//", line, StringComparison.Ordinal));

@@ -82,10 +82,13 @@ local ok, err = pcall(function()
   end
   log('accepted: ' .. vim.inspect(vim.api.nvim_buf_get_lines(bufnr, line - 1, line, true)[1]))
 
-  -- Code actions: whatever the server offers must agree with what it advertised.
+  -- Code actions on the method Increment (line 7): whatever the server offers must agree with what it advertised.
+  local decl = vim.api.nvim_buf_get_lines(bufnr, 6, 7, true)[1]
+  local name_at = decl:find('Increment', 1, true)
+  if not name_at then return fail('line 7 is not the Increment declaration: ' .. decl) end
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    range = { start = { line = line - 1, character = 0 }, ['end'] = { line = line - 1, character = #typed } },
+    range = { start = { line = 6, character = name_at - 1 }, ['end'] = { line = 6, character = name_at - 1 } },
     context = { diagnostics = {} },
   }
   local response = client.request_sync('textDocument/codeAction', params, 20000, bufnr)
@@ -95,6 +98,9 @@ local ok, err = pcall(function()
     local titles = {}
     for _, action in ipairs(response.result or {}) do titles[#titles + 1] = action.title end
     log('code actions: ' .. #titles .. (#titles > 0 and (' — ' .. table.concat(titles, '; ')) or ''))
+    for _, action in ipairs(response.result or {}) do
+      if type(action.title) ~= 'string' or action.title == '' then return fail('a code action without a title: ' .. vim.inspect(action)) end
+    end
   else
     if not (response.err and response.err.code == -32601) then
       return fail('the server advertises no code actions but answered ' .. vim.inspect(response))

@@ -47,17 +47,37 @@ internal sealed class ChatAnswerShaper(ChatRequest request)
     private string? AfterPrefix(string raw)
     {
         if (request.ResponsePrefix is not { Length: > 0 } prefix) return raw;
-        var start = raw.Length - raw.TrimStart().Length;
-        var rest = raw.AsSpan(start);
-        var wanted = prefix.TrimStart();
-        if (rest.Length < wanted.Length && wanted.StartsWith(rest.ToString(), StringComparison.Ordinal)) return null;
-        if (rest.StartsWith(wanted, StringComparison.Ordinal)) return raw[(start + wanted.Length)..];
+        // The prefix as the model wrote it, whitespace aside ("{\n  \"summary\": \"" for "{\"summary\": \"").
+        int p = 0, r = 0, matchedEnd = 0;
+        while (true)
+        {
+            while (p < prefix.Length && char.IsWhiteSpace(prefix[p])) p++;
+            while (r < raw.Length && char.IsWhiteSpace(raw[r])) r++;
+            if (p == prefix.Length)
+            {
+                // All of it: the answer starts after it (and after a line break that closes it, as a fence's does).
+                var end = matchedEnd;
+                if (prefix.EndsWith('\n'))
+                {
+                    var newline = raw.IndexOf('\n', end);
+                    if (newline < 0) return null;
+                    if (raw.AsSpan(end, newline - end).IsWhiteSpace()) end = newline + 1;
+                }
+                return raw[end..];
+            }
+            if (r == raw.Length) return null;
+            if (raw[r] != prefix[p]) break;
+            p++;
+            r++;
+            matchedEnd = r;
+        }
+        var rest = raw.AsSpan(raw.Length - raw.TrimStart().Length);
         // A fence in another spelling ("```cs", "```"): drop the model's whole opening fence line.
-        if (wanted.StartsWith("```", StringComparison.Ordinal) && rest.StartsWith("```", StringComparison.Ordinal))
+        if (prefix.TrimStart().StartsWith("```", StringComparison.Ordinal) && rest.StartsWith("```", StringComparison.Ordinal))
         {
             var newline = rest.IndexOf('\n');
             if (newline < 0) return null;
-            return raw[(start + newline + 1)..];
+            return raw[(raw.Length - rest.Length + newline + 1)..];
         }
         return raw;
     }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using CodeLsp.Features;
 using CodeLsp.Inference;
+using CodeLsp.Inference.Engines.Remote;
 
 namespace CodeLsp.Server.Cli.Doctor;
 
@@ -80,28 +82,33 @@ internal static class DoctorChecks
         return DoctorCheck.Ok(name, $"{projects.Count} project(s), restored; SDK {sdks[^1]}");
     }
 
-    /// <summary>A configured remote engine answers; null URL: nothing configured.</summary>
-    public static async Task<DoctorCheck> EngineAsync(string? engineUrl, HttpClient http, CancellationToken ct)
+    /// <summary>
+    /// A configured remote engine (the <c>engine</c>/<c>engineUrl</c>/<c>engineModel</c> settings, the key from its
+    /// environment variable) answers the engine's own probe, the request the server makes before the first keystroke.
+    /// With the local engine nothing is contacted: the check says so.
+    /// </summary>
+    public static async Task<DoctorCheck> EngineAsync(AssistantSettings settings, Serilog.ILogger logger, CancellationToken ct)
     {
         const string name = "engine";
-        if (string.IsNullOrWhiteSpace(engineUrl))
+        var (options, problem) = RemoteEngineSettings.From(settings);
+        if (problem is not null)
+        {
+            return DoctorCheck.Fail(name, problem, "fix the engine settings named above, or set engine to local");
+        }
+        if (options is null)
         {
             return DoctorCheck.Ok(name, "local (in-process llama.cpp): no network used");
         }
-        if (!Uri.TryCreate(engineUrl, UriKind.Absolute, out var url))
-        {
-            return DoctorCheck.Fail(name, $"engineUrl '{engineUrl}' is not a URL", "set engineUrl to the server's base URL, e.g. http://127.0.0.1:8080");
-        }
+        using var engine = RemoteEngines.Create(options, logger);
         try
         {
-            using var response = await http.GetAsync(new Uri(url, "v1/models"), ct).ConfigureAwait(false);
-            return response.IsSuccessStatusCode
-                ? DoctorCheck.Ok(name, $"{url} answers ({(int)response.StatusCode}); only this engine is contacted over the network")
-                : DoctorCheck.Warn(name, $"{url}v1/models answered {(int)response.StatusCode} {response.ReasonPhrase}", "check engineUrl and the engine's API key or model name");
+            var probe = await engine.ConnectAsync(ct).ConfigureAwait(false);
+            var detail = $"{options.Kind} at {options.BaseUrl} serves {probe.ModelName} ({probe.Latency.TotalMilliseconds:F0} ms); only this engine is contacted over the network";
+            return probe.Warning is null ? DoctorCheck.Ok(name, detail) : DoctorCheck.Warn(name, detail + ". " + probe.Warning, "see the warning: the engine answers but completions may not work as expected");
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (EngineRequestException ex)
         {
-            return DoctorCheck.Fail(name, $"{url} is unreachable: {ex.Message}", "start the engine, or check engineUrl (host, port, http/https)");
+            return DoctorCheck.Fail(name, ex.Message, "start the engine, or check engineUrl (host, port, http/https), engineModel and the API key variable");
         }
     }
 

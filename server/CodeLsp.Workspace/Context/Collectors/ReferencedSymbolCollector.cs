@@ -93,6 +93,7 @@ internal static class ReferencedSymbolCollector
 
         phase("referenced");
         // Members of the types the code near the caret works with: the likely next member accesses.
+        var extended = 0;
         foreach (var (type, (score, why)) in scopeTypes.OrderByDescending(t => t.Value.Score).Take(MaxScopeTypes))
         {
             if (type.SpecialType != SpecialType.None || type.TypeKind is TypeKind.Error or TypeKind.Delegate) continue;
@@ -111,8 +112,15 @@ internal static class ReferencedSymbolCollector
                                  (member.DeclaredAccessibility != Accessibility.Private || SymbolEqualityComparer.Default.Equals(member.ContainingType, site.EnclosingSymbol?.ContainingType)) &&
                                  (fromSource || member.DeclaredAccessibility == Accessibility.Public))
                 // The members this solution uses most first: a framework type's declaration order says nothing.
-                .Select((member, index) => (Member: member, Score: memberScore - 0.002 * index + site.UsageScore(member)))
-                .OrderByDescending(m => m.Score);
+                .Select((member, index) => (Member: member, Score: memberScore - 0.002 * index + site.UsageScore(member)));
+            // The extension methods the solution calls on the nearest types (`result.ShouldBeTrue()`, `rule.NotNull()`).
+            if (extended++ < MaxExtendedScopeTypes)
+            {
+                members = members.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.IsUsed, site.NamespacesInScope)
+                    .Where(e => site.IsUsed(e.Reduced.Name))
+                    .Select(e => ((ISymbol)e.Reduced, (e.FromSource ? memberScore - 0.02 : ContextScores.ScopeTypeMemberMetadata) + site.UsageScore(e.Reduced))));
+            }
+            members = members.OrderByDescending(m => m.Score);
             var taken = 0;
             foreach (var (member, memberRank) in members)
             {
