@@ -1,3 +1,4 @@
+using CodeLsp.Features.Actions;
 using System.Collections.Concurrent;
 using CodeLsp.Features.Completion;
 using CodeLsp.Features.NextEdits;
@@ -21,6 +22,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private readonly ConcurrentDictionary<string, NextEditSource> _shownNextEdits = new();
     private NextEditTracker? _nextEdits;
     private CancellationTokenSource? _workspaceLoad;
+    private ICodeActionProvider? _codeActions;
 
     /// <summary>The command a client runs when the user accepts a suggestion (its argument: the suggestion id).</summary>
     public const string AcceptedCommand = "codelsp.suggestionAccepted";
@@ -273,6 +275,29 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         _nextEdits?.DocumentClosed(uri);
         Pipeline?.Forget(uri);
         _workspace.DocumentClosed(uri);
+    }
+
+    /// <summary>Every code-action provider, in menu order (AI actions first; next edits plug in here).</summary>
+    private ICodeActionProvider CodeActions => _codeActions ??= new CodeActionProviders(
+        [new AiCodeActionProvider(_workspace, () => Pipeline?.Model.Info, logger)], logger);
+
+    public Task<IReadOnlyList<ActionOffer>> GetCodeActionsAsync(CodeActionQuery query, CancellationToken cancellationToken) =>
+        CodeActions.GetActionsAsync(query, cancellationToken);
+
+    public async Task<AiActionOutcome> RunActionAsync(AiActionArguments arguments, TextDocumentState document, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        if (document.Version != arguments.Version)
+        {
+            return new AiActionOutcome
+            {
+                Action = arguments.Action,
+                Refusal = $"The document changed since the action was offered (version {arguments.Version}, now {document.Version}); ask for the action again.",
+            };
+        }
+
+        var roslyn = _workspace.GetDocument(document.Uri, document.Text);
+        var options = new ActionOptions { TimeLimit = TimeSpan.FromMilliseconds(Math.Max(_settings.ActionTimeLimitMs, 1000)) };
+        return await new AiActionRunner(logger, options).RunAsync(Pipeline?.Model, roslyn, arguments, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The Roslyn workspace behind completions (context, compile checks); loaded by <see cref="OpenWorkspace"/>.</summary>

@@ -21,6 +21,8 @@ public sealed record AssistantSettings
     public bool ConstrainedDecoding { get; init; } = true;
     /// <summary>Suggest while typing; when false only explicit requests are answered.</summary>
     public bool Automatic { get; init; } = true;
+    /// <summary>Most time one model call of an AI action (code action) may take.</summary>
+    public int ActionTimeLimitMs { get; init; } = 180_000;
 
     /// <summary><c>local</c> (the in-process model; no network at all), <c>llama.cpp</c>, <c>ollama</c> or <c>openai</c>.</summary>
     public string Engine { get; init; } = Inference.Engines.EngineKinds.Local;

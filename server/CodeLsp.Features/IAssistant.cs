@@ -82,4 +82,15 @@ public interface IAssistant : IAsyncDisposable
 
     /// <summary>Steps of loading the workspace's projects, for $/progress; the last has Done set.</summary>
     event Action<WorkspaceLoadUpdate>? WorkspaceProgress { add { } remove { } }
+
+    /// <summary>The code actions at a range (AI actions and any other provider): pure Roslyn, never the model.</summary>
+    Task<IReadOnlyList<Actions.ActionOffer>> GetCodeActionsAsync(Actions.CodeActionQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Actions.ActionOffer>>([]);
+
+    /// <summary>
+    /// Runs an AI action on <paramref name="document"/> (the open document now): validated edits or a refusal, never
+    /// written by the assistant itself. Cancellation stops the model within one decode step.
+    /// </summary>
+    Task<Actions.AiActionOutcome> RunActionAsync(Actions.AiActionArguments arguments, TextDocumentState document, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        Task.FromResult(new Actions.AiActionOutcome { Action = arguments.Action, Refusal = "AI actions are not available." });
 }

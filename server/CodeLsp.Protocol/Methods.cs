@@ -29,4 +29,7 @@ public static class Methods
     public const string WindowShowMessage = "window/showMessage";
     public const string WindowLogMessage = "window/logMessage";
     public const string WindowWorkDoneProgressCreate = "window/workDoneProgress/create";
+    public const string WindowWorkDoneProgressCancel = "window/workDoneProgress/cancel";
+    public const string WindowShowMessageRequest = "window/showMessageRequest";
+    public const string WindowShowDocument = "window/showDocument";
 }

@@ -29,7 +29,8 @@ public sealed class AcceptCommandTests
     {
         await using var server = InProcessServer.Start();
         var result = await server.Client.InitializeAsync();
-        Assert.Equal(["codelsp.suggestionAccepted"], result.Capabilities.ExecuteCommandProvider!.Commands);
+        Assert.Contains("codelsp.suggestionAccepted", result.Capabilities.ExecuteCommandProvider!.Commands);
+        Assert.Contains("codelsp.ai.run", result.Capabilities.ExecuteCommandProvider.Commands);
         await server.Client.NotifyAsync(Methods.Initialized, new { });
 
         var (code, message) = await RpcErrors.CatchAsync(() =>

@@ -142,7 +142,7 @@ public sealed class NextEditsProtocolTests : IAsyncLifetime
         var action = Assert.Single(actions);
         Assert.Equal("Rename `count` → `total` here and at 2 more sites", action.Title);
         Assert.Equal(CodeActionKinds.QuickFix, action.Kind);
-        var change = Assert.Single(action.Edit!.DocumentChanges);
+        var change = Assert.IsType<TextDocumentEdit>(Assert.Single(action.Edit!.DocumentChanges));
         Assert.Equal(2, change.TextDocument.Version);
         var edit = Assert.Single(change.Edits);
         Assert.Equal(new Protocol.Range(new Position(5, 22), new Position(5, 27)), edit.Range);

@@ -61,3 +61,10 @@ public sealed record WorkDoneProgressReport : WorkDoneProgress
 
 /// <summary>Ends a progress. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#workDoneProgressEnd</summary>
 public sealed record WorkDoneProgressEnd : WorkDoneProgress;
+
+/// <summary>window/workDoneProgress/cancel: the user cancelled a server-initiated progress. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#window_workDoneProgress_cancel</summary>
+public sealed record WorkDoneProgressCancelParams
+{
+    [JsonPropertyName("token")]
+    public IntegerOrString Token { get; init; }
+}

@@ -15,10 +15,13 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateCompileCheck());
         command.Subcommands.Add(CreateRemote());
         command.Subcommands.Add(BenchConstrainedCommand.Create());
+        command.Subcommands.Add(CreateActions());
         command.Subcommands.Add(RobustnessBenchCommands.CreateExit());
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
         command.Subcommands.Add(RobustnessBenchCommands.CreateLoad());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateIdle());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateOddFiles());
         command.Subcommands.Add(CreateSolution());
         command.Subcommands.Add(CreateNextEdits());
         return command;
@@ -40,6 +43,42 @@ internal static class BenchCommand
                 ? SolutionBenchmark.MeasureAsync(paths[0], parse.GetValue(contextSites), parse.GetValue(checkSites), parse.GetValue(allTfms), json, CliLogging.Create(), ct)
                 : new SolutionBenchmark(Console.Out).RunAsync(paths, parse.GetValue(contextSites), parse.GetValue(checkSites),
                     (parse.GetValue(compare) ?? []).Select(Path.GetFullPath).ToList(), ct);
+        });
+        return command;
+    }
+
+    private static Command CreateActions()
+    {
+        var model = new Option<string?>("--model") { Description = "GGUF model with a chat template (default: a generated 512-dim, 8-layer model)" };
+        var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => ModelHost.DefaultThreads(Environment.ProcessorCount) };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating idle/busy rounds (8 keystrokes each); 0 skips the typing part", DefaultValueFactory = _ => 6 };
+        var workspaces = new Option<string[]>("--workspace") { Description = "Folders whose solution to time textDocument/codeAction on", AllowMultipleArgumentsPerToken = true };
+        var samples = new Option<int>("--samples") { Description = "Positions per workspace", DefaultValueFactory = _ => 300 };
+        var command = new Command("actions", "Inline completion latency during a running AI action vs idle, and codeAction latency on real solutions") { model, threads, rounds, workspaces, samples };
+        command.SetAction(async (parse, ct) =>
+        {
+            var bench = new ActionsBenchmark(Console.Out);
+            var path = parse.GetValue(model);
+            string? temp = null;
+            if (path is null)
+            {
+                temp = Directory.CreateTempSubdirectory("codelsp-bench-").FullName;
+                path = Path.Combine(temp, "tiny-512x8.gguf");
+                TinyModel.Write(path, new TinyModelOptions { Dim = 512, Layers = 8, ContextLength = 4096 });
+            }
+            try
+            {
+                var result = parse.GetValue(rounds) > 0 ? await bench.RunTypingAsync(Path.GetFullPath(path), parse.GetValue(threads), parse.GetValue(rounds), ct).ConfigureAwait(false) : 0;
+                foreach (var folder in parse.GetValue(workspaces) ?? [])
+                {
+                    result |= await bench.RunCodeActionsAsync(Path.GetFullPath(folder), parse.GetValue(samples), ct).ConfigureAwait(false);
+                }
+                return result;
+            }
+            finally
+            {
+                if (temp is not null) Directory.Delete(temp, recursive: true);
+            }
         });
         return command;
     }

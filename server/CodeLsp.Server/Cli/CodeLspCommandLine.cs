@@ -15,6 +15,7 @@ internal static class CodeLspCommandLine
         root.SetAction(serve.RunAsync);
         root.Subcommands.Add(serve.Create());
         root.Subcommands.Add(CompleteCommand.Create());
+        root.Subcommands.Add(ActCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

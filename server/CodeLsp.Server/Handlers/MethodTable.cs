@@ -36,8 +36,9 @@ internal static class MethodTable
 
         Request(     Methods.TextDocumentInlineCompletion,       ReadOnly, new InlineCompletionHandler(server)),
         Request(     Methods.WorkspaceExecuteCommand,            ReadOnly, new ExecuteCommandHandler(server)),
-        Request(     Methods.TextDocumentCodeAction,             ReadOnly, new CodeActionHandler(server, [new NextEditCodeActions(server)])),
+        Request(     Methods.TextDocumentCodeAction,             ReadOnly, new CodeActionHandler(server, [new AiCodeActions(server), new NextEditCodeActions(server)])),
         Request(     Methods.CodeLspNextEdits,                   ReadOnly, new NextEditsHandler(server)),
+        Notification(Methods.WindowWorkDoneProgressCancel,       ReadOnly, new WorkDoneProgressCancelHandler(server)),
     ];
 
     private static MethodRegistration Request<TParams, TResult>(string method, MethodMode mode, IRequestHandler<TParams, TResult> handler) =>

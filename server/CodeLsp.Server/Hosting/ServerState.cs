@@ -47,6 +47,9 @@ internal sealed class ServerState(
     /// <summary>Set by the host once the connection exists.</summary>
     public ModelStatusReporter? StatusReporter { get; set; }
 
+    /// <summary>AI actions running under a progress token, so window/workDoneProgress/cancel can stop them.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, CancellationTokenSource> RunningActions { get; } = new();
+
     /// <summary>Completes with the process exit code when the client sends exit.</summary>
     public Task<int> ExitCode => _exit.Task;
 

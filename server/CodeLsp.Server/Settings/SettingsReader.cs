@@ -143,6 +143,9 @@ internal static class SettingsReader
                 case "timeLimitMs":
                     if (ReadInt(value, 50, 600_000, Where(), warnings) is { } timeLimit) settings = settings with { TimeLimitMs = timeLimit };
                     break;
+                case "actionTimeLimitMs":
+                    if (ReadInt(value, 1000, 3_600_000, Where(), warnings) is { } actionLimit) settings = settings with { ActionTimeLimitMs = actionLimit };
+                    break;
                 case "engine":
                     if (value.ValueKind == JsonValueKind.String && RemoteEngineSettings.Kinds.Contains(value.GetString()!.Trim()))
                     {

@@ -66,5 +66,19 @@ internal sealed class FakeAssistant : IAssistant
         return Task.FromResult<IReadOnlyList<InlineSuggestion>>([new InlineSuggestion(echo, new TextSpan(query.Offset, 0), "echo")]);
     }
 
+    /// <summary>Code actions at a range (tests plug the real Features providers in here).</summary>
+    public Func<Features.Actions.CodeActionQuery, CancellationToken, Task<IReadOnlyList<Features.Actions.ActionOffer>>>? CodeActions { get; set; }
+
+    /// <summary>Runs an AI action (tests plug the real runner with a scripted engine in here).</summary>
+    public Func<Features.Actions.AiActionArguments, Workspace.Documents.TextDocumentState, IProgress<string>?, CancellationToken, Task<Features.Actions.AiActionOutcome>>? RunAction { get; set; }
+
+    public Task<IReadOnlyList<Features.Actions.ActionOffer>> GetCodeActionsAsync(Features.Actions.CodeActionQuery query, CancellationToken cancellationToken) =>
+        CodeActions?.Invoke(query, cancellationToken) ?? Task.FromResult<IReadOnlyList<Features.Actions.ActionOffer>>([]);
+
+    public Task<Features.Actions.AiActionOutcome> RunActionAsync(Features.Actions.AiActionArguments arguments, Workspace.Documents.TextDocumentState document,
+        IProgress<string>? progress, CancellationToken cancellationToken) =>
+        RunAction?.Invoke(arguments, document, progress, cancellationToken)
+        ?? Task.FromResult(new Features.Actions.AiActionOutcome { Action = arguments.Action, Refusal = "not scripted" });
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

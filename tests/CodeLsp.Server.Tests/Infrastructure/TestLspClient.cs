@@ -30,7 +30,38 @@ internal sealed class TestLspClient : IAsyncDisposable
             typeof(TestLspClient).GetMethod(nameof(CreateProgress), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!,
             this,
             new JsonRpcMethodAttribute(Methods.WindowWorkDoneProgressCreate) { UseSingleObjectParameterDeserialization = true });
+        foreach (var (method, name) in new[] { (Methods.WorkspaceApplyEdit, nameof(ApplyEdit)), (Methods.WindowShowMessageRequest, nameof(ShowMessageRequest)), (Methods.WindowShowDocument, nameof(ShowDocument)) })
+        {
+            Rpc.AddLocalRpcMethod(
+                typeof(TestLspClient).GetMethod(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!,
+                this,
+                new JsonRpcMethodAttribute(method) { UseSingleObjectParameterDeserialization = true });
+        }
         Rpc.StartListening();
+    }
+
+    /// <summary>How the editor answers workspace/applyEdit (default: applied).</summary>
+    public Func<JsonElement, object> ApplyEditAnswer { get; set; } = _ => new { applied = true };
+
+    /// <summary>Which button the user presses on window/showMessageRequest (default: none, the message is dismissed).</summary>
+    public Func<JsonElement, string?> MessageChoice { get; set; } = _ => null;
+
+    private object ApplyEdit(JsonElement @params)
+    {
+        Received.Enqueue((Methods.WorkspaceApplyEdit, @params.Clone()));
+        return ApplyEditAnswer(@params);
+    }
+
+    private object? ShowMessageRequest(JsonElement @params)
+    {
+        Received.Enqueue((Methods.WindowShowMessageRequest, @params.Clone()));
+        return MessageChoice(@params) is { } title ? new { title } : null;
+    }
+
+    private object ShowDocument(JsonElement @params)
+    {
+        Received.Enqueue((Methods.WindowShowDocument, @params.Clone()));
+        return new { success = true };
     }
 
     public JsonRpc Rpc { get; }

@@ -38,8 +38,9 @@ internal sealed class InitializeHandler(ServerState server) : IRequestHandler<In
                 },
                 // Offered whether or not the client declared textDocument.inlineCompletion: some clients ask anyway.
                 InlineCompletionProvider = new InlineCompletionOptions(),
-                ExecuteCommandProvider = new ExecuteCommandOptions { Commands = [Features.Assistant.AcceptedCommand, .. CodeAction.NextEditCommands.All] },
-                CodeActionProvider = new CodeActionOptions { CodeActionKinds = [CodeActionKinds.QuickFix] },
+                ExecuteCommandProvider = new ExecuteCommandOptions { Commands = [Features.Assistant.AcceptedCommand, Features.Actions.AiActionNames.RunCommand, .. CodeAction.NextEditCommands.All] },
+                // AI actions carry a command, never an edit to resolve: the model runs only when the user picks one.
+                CodeActionProvider = new CodeActionOptions { CodeActionKinds = [CodeActionKinds.QuickFix, CodeActionKinds.RefactorRewrite], ResolveProvider = false },
             },
             ServerInfo = new ServerInfo { Name = ServerName, Version = ServerVersion },
         });

@@ -12,7 +12,7 @@ namespace CodeLsp.Server.Handlers.Workspace;
 /// <summary>
 /// workspace/executeCommand: the accept command of inline suggestions (statistics and prefetch); next edits'
 /// accepted/dismissed (statistics); and writing a next edit with the model at a site (applied with workspace/applyEdit
-/// only once it passed the compile check, else the user is told why and nothing changes).
+/// only once it passed the compile check, else the user is told why and nothing changes); and the AI actions' run command.
 /// </summary>
 internal sealed class ExecuteCommandHandler(ServerState server) : IRequestHandler<ExecuteCommandParams, object?>
 {
@@ -31,6 +31,8 @@ internal sealed class ExecuteCommandHandler(ServerState server) : IRequestHandle
                 return null;
             case NextEditCommands.Generate:
                 return await GenerateAsync(request, context, cancellationToken).ConfigureAwait(false);
+            case Features.Actions.AiActionNames.RunCommand:
+                return await new AiRunCommand(server).RunAsync(request.Arguments, cancellationToken).ConfigureAwait(false);
             default:
                 throw new LocalRpcException($"Unknown command '{request.Command}'") { ErrorCode = LspErrorCodes.InvalidParams };
         }
