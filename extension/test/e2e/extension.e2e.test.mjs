@@ -220,6 +220,11 @@ test('a signature change shows a follow-up hint; accepting updates the calls and
         phase('hint shown');
 
         await runCommand(page, 'CodeLsp: Accept All Follow-up Edits');
+        // Save only once the editor shows both calls updated (the edit is applied asynchronously).
+        await poll(async () => {
+            const shown = (await page.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+            return shown.includes('Total(quantity, price, discount) + Total(quantity, price, discount)') ? shown : undefined;
+        }, 20_000, 'the editor to show both updated calls');
         await page.keyboard.press('Control+S');
         const file = join(workspace, 'Orders.cs');
         const saved = await poll(() => {
@@ -244,7 +249,7 @@ test('a signature change shows a follow-up hint; accepting updates the calls and
 async function poll(read, timeoutMs, what) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-        const value = read();
+        const value = await read();
         if (value !== undefined) {
             return value;
         }
