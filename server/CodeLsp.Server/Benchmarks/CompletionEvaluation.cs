@@ -37,7 +37,7 @@ internal sealed record EvaluationColumn(
 
 internal sealed record EvaluationReport(
     string Solution, string Engine, bool Noise, int Seed, int SitesFound, int SitesAsked, IReadOnlyDictionary<string, int> SitesByKind,
-    IReadOnlyList<EvaluationColumn> Columns, double ModelMsP50WithContext, double ModelMsP50WithoutContext, int TruthInPrompt,
+    IReadOnlyList<EvaluationColumn> Columns, double ModelMsP50WithContext, double ModelMsP50WithoutContext, int TruthInWindow, int TruthInContext,
     double LoadSeconds, double RunSeconds);
 
 /// <summary>
@@ -84,7 +84,7 @@ internal sealed class CompletionEvaluation(TextWriter output, ILogger logger)
         var withoutContext = Pipeline(engine, options, contextTokens: 0, workspace);
         var results = new List<SiteResult>();
         var modelMs = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
-        var truthInPrompt = 0;
+        int truthInWindow = 0, truthInContext = 0;
         var store = new DocumentStore();
         var version = 0;
         var runClock = Stopwatch.StartNew();
@@ -126,7 +126,15 @@ internal sealed class CompletionEvaluation(TextWriter output, ILogger logger)
                     verdict = await SuggestionCompileCheck.CheckAsync(workspace.GetDocument(uri, opened.Text), site.Offset, suggestion, ct).ConfigureAwait(false);
                 }
                 if (trace?.Model is { } answered) modelMs[contextOn].Add((answered.PromptTime + answered.GenerationTime).TotalMilliseconds);
-                if (contextOn && trace?.Prompt is { } prompt && truth.Trim().Length >= 8 && ((prompt.Context ?? "") + prompt.Prefix + prompt.Suffix).Contains(truth.Trim(), StringComparison.Ordinal)) truthInPrompt++;
+                if (contextOn && trace?.Prompt is { } prompt && truth.Trim().Length >= 8)
+                {
+                    if ((prompt.Prefix + prompt.Suffix).Contains(truth.Trim(), StringComparison.Ordinal)) truthInWindow++;
+                    else if ((prompt.Context ?? "").Contains(truth.Trim(), StringComparison.Ordinal))
+                    {
+                        truthInContext++;
+                        logger.Debug("Eval: the true rest {Truth} of {Path}:{Offset} appears in the context:\n{Context}", truth.Trim(), site.Path, site.Offset, prompt.Context);
+                    }
+                }
                 results.Add(new SiteResult(site, kind, truth, unseen, contextOn, suggestion, verdict));
                 pipeline.Forget(uri);
                 workspace.DocumentClosed(uri);
@@ -145,7 +153,7 @@ internal sealed class CompletionEvaluation(TextWriter output, ILogger logger)
         }
         var report = new EvaluationReport(folder, engineName, noise, options.Seed, sites.Count, sampled.Count,
             results.Where(r => r.ContextOn).GroupBy(r => r.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            columns, P50(modelMs[true]), P50(modelMs[false]), truthInPrompt, loadSeconds, total.Elapsed.TotalSeconds);
+            columns, P50(modelMs[true]), P50(modelMs[false]), truthInWindow, truthInContext, loadSeconds, total.Elapsed.TotalSeconds);
         if (json) output.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         else Print(report);
         return report;
@@ -202,7 +210,7 @@ internal sealed class CompletionEvaluation(TextWriter output, ILogger logger)
         foreach (var kind in c[0].ExactByKind.Keys) Row($"exact match: {kind}", x => (100 * x.ExactByKind.GetValueOrDefault(kind)).ToString("F1", Inv) + "%");
         output.WriteLine();
         output.WriteLine(Invariant($"Model time per request p50: {report.ModelMsP50WithContext:F0} ms with context, {report.ModelMsP50WithoutContext:F0} ms without"));
-        output.WriteLine(Invariant($"Sites whose true rest (8+ characters) appears verbatim elsewhere in the prompt: {report.TruthInPrompt} (code repeats itself; not a leak: the masked line is nowhere in the prompt)"));
+        output.WriteLine(Invariant($"Sites whose true rest (8+ characters) appears verbatim elsewhere: {report.TruthInWindow} in the prompt window, {report.TruthInContext} more only in the context (code repeats itself; the masked line itself is nowhere)"));
         output.WriteLine(Invariant($"Load {report.LoadSeconds:F1} s; whole run {report.RunSeconds:F1} s"));
 
         void Row(string label, Func<EvaluationColumn, string> value) => output.WriteLine(label.PadRight(34) + string.Concat(c.Select(x => value(x).PadLeft(24))));

@@ -30,9 +30,11 @@ internal static class CompletionScores
         return longer == 0 ? 1 : 1 - (double)Levenshtein(a, b) / longer;
     }
 
-    /// <summary>The C# identifiers of a text (keywords excluded), in order, each once.</summary>
+    /// <summary>The C# identifiers of a text, in order, each once; keywords and contextual keywords (var, with, await …) excluded.</summary>
     public static IReadOnlyList<string> Identifiers(string text) =>
-        SyntaxFactory.ParseTokens(text).Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText).Distinct(StringComparer.Ordinal).ToList();
+        SyntaxFactory.ParseTokens(text)
+            .Where(t => t.IsKind(SyntaxKind.IdentifierToken) && (t.Text.StartsWith('@') || SyntaxFacts.GetContextualKeywordKind(t.ValueText) == SyntaxKind.None))
+            .Select(t => t.ValueText).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Share of <paramref name="wanted"/> the suggestion's first line contains as identifiers; null when nothing is wanted.</summary>
     public static double? Recall(string? suggestion, IReadOnlyCollection<string> wanted)

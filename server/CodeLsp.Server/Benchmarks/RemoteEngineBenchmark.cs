@@ -57,12 +57,11 @@ internal sealed class RemoteEngineBenchmark(TextWriter output)
 
     public async Task<int> RunAsync(int keystrokes, CancellationToken ct)
     {
-        // Unmeasured: JIT, and the Roslyn workspace's first compilation, would otherwise count against the first kind.
-        var warmUp = new StringWriter();
-        await new RemoteEngineBenchmark(warmUp).RunKindAsync(EngineKinds.OpenAi, keystrokes, ct).ConfigureAwait(false);
         var results = new List<(string Kind, Dictionary<string, string> Figures)>();
         foreach (var kind in new[] { EngineKinds.LlamaCpp, EngineKinds.Ollama, EngineKinds.OpenAi })
         {
+            // Unmeasured first: JIT of this kind's code and the Roslyn workspace's first compilation would count otherwise.
+            await new RemoteEngineBenchmark(TextWriter.Null).RunKindAsync(kind, Math.Min(keystrokes, 30), ct).ConfigureAwait(false);
             output.WriteLine($"== {kind}");
             results.Add((kind, await RunKindAsync(kind, keystrokes, ct).ConfigureAwait(false)));
         }

@@ -20,6 +20,8 @@ internal static class BenchCommand
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
         command.Subcommands.Add(RobustnessBenchCommands.CreateLoad());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateIdle());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateOddFiles());
         command.Subcommands.Add(CreateSolution());
         command.Subcommands.Add(CreateNextEdits());
         return command;

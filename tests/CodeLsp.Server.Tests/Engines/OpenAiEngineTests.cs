@@ -37,6 +37,19 @@ public sealed class OpenAiEngineTests
     }
 
     [Fact]
+    public async Task Without_engineModel_a_request_before_the_probe_asks_the_server_for_its_model_first()
+    {
+        await using var vllm = new VllmDouble();
+        using var engine = new OpenAiEngine(Options(EngineKinds.OpenAi, vllm.Url), Logger);
+
+        var answer = await engine.ChatAsync(new ChatRequest([new ChatMessage("user", "hi")]), Limits(), CancellationToken.None);
+
+        Assert.Equal("Save(item);\n", answer.Text);
+        Assert.Equal(["/v1/models", "/v1/chat/completions"], vllm.Http.Requests.Select(r => r.Path));
+        Assert.Equal(vllm.ServedModelName, vllm.Http.Requests[1].Json.GetProperty("model").GetString());
+    }
+
+    [Fact]
     public async Task Max_tokens_reached_is_reported_and_usage_counts_are_read()
     {
         await using var vllm = new VllmDouble();

@@ -35,6 +35,7 @@ public sealed class OpenAiEngine(RemoteEngineOptions options, ILogger logger) : 
     private protected override async Task<FimCompletion> CompleteCoreAsync(FimPrompt prompt, GenerationLimits limits, Deadline deadline, CancellationToken cancellationToken)
     {
         if (limits.MaxTokens <= 0) return new FimCompletion("", StopReason.MaxTokens, 0, 0, TimeSpan.Zero, 0, TimeSpan.Zero);
+        await EnsureModelAsync(cancellationToken).ConfigureAwait(false);
         var family = RequireFamily();
         var body = new JsonObject();
         if (ModelForRequests is { } model) body["model"] = model;
@@ -69,9 +70,10 @@ public sealed class OpenAiEngine(RemoteEngineOptions options, ILogger logger) : 
         return text.ToFim(finish == "length" ? StopReason.MaxTokens : StopReason.EndOfGeneration);
     }
 
-    private protected override Task<ChatCompletion> ChatCoreAsync(ChatRequest request, GenerationLimits limits, Deadline deadline, CancellationToken cancellationToken)
+    private protected override async Task<ChatCompletion> ChatCoreAsync(ChatRequest request, GenerationLimits limits, Deadline deadline, CancellationToken cancellationToken)
     {
+        await EnsureModelAsync(cancellationToken).ConfigureAwait(false);
         var body = OpenAiChat.Body(ModelForRequests, request, limits, new ChatAnswerShaper(request).ServerStops);
-        return OpenAiChat.SendAsync(Http, Options, body, request, limits, () => deadline.Expired, cancellationToken);
+        return await OpenAiChat.SendAsync(Http, Options, body, request, limits, () => deadline.Expired, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -58,6 +58,14 @@ public abstract class RemoteEngine : IInferenceEngine
     /// <summary>The model name to put in requests: the setting, else what the server said it serves.</summary>
     private protected string? ModelForRequests => Options.Model ?? Volatile.Read(ref _servedModel);
 
+    /// <summary>Learns the served model's name first when a request needs one and neither the setting nor a probe gave it.</summary>
+    private protected async Task EnsureModelAsync(CancellationToken cancellationToken)
+    {
+        if (ModelForRequests is not null) return;
+        var (model, _, _) = await ProbeAsync(cancellationToken).ConfigureAwait(false);
+        if (model is not null) Volatile.Write(ref _servedModel, model);
+    }
+
     /// <summary>
     /// Asks the server what it serves (one cheap request) so a wrong URL, key or model name shows at once, not at
     /// the first keystroke. Throws <see cref="EngineRequestException"/> with a message for the user.
