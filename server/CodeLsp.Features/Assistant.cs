@@ -95,6 +95,12 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             SwapPipeline(null);
             return false;
         }
+        if (problem is null && remote == _remote && _pipeline is { } same)
+        {
+            // Same engine (settings arrive twice at start-up): keep its connection probe running.
+            SwapPipeline(new InlineCompletionPipeline(same.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+            return true;
+        }
         _loading?.Cancel();
         _loadOptions = null;
         if (problem is not null)
@@ -103,11 +109,6 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             SwapPipeline(null);
             logger.Error("Engine settings: {Problem}", problem);
             SetStatus(new ModelStatus.Failed(settings.EngineUrl ?? settings.Engine, problem));
-            return true;
-        }
-        if (remote == _remote && _pipeline is { } current)
-        {
-            SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
             return true;
         }
         _remote = remote;
