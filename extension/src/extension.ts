@@ -20,6 +20,7 @@ import { cliInvocation, describeProgress, ModelListing, parseListing, parsePullL
 import { LogLevelName, parseServerLogLine } from './serverLog';
 import { answeringModel, CodeLspSettings, Host, initializationOptions, needsRestart, readSettings, serverEnvironment, serverLaunch } from './settings';
 import { initialStatus, isModelReadyLog, nextStatus, StatusEvent, StatusState, view } from './status';
+import { registerNextEdits } from './nextEdits';
 
 let client: LanguageClient | undefined;
 let settings: CodeLspSettings;
@@ -72,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             }
         }),
     );
+    registerNextEdits(context, () => client);
     await serialized(start);
 }
 

@@ -67,6 +67,9 @@ public sealed record FimCompletion(
     int GeneratedTokens,
     TimeSpan GenerationTime)
 {
+    /// <summary>Part of <see cref="PromptTime"/> spent turning the prompt's text into tokens (the rest is decoding).</summary>
+    public TimeSpan TokenizeTime { get; init; }
+
     /// <summary>What <see cref="FimPrompt.FirstIdentifier"/> did while decoding; null when the engine did not apply one.</summary>
     public Constraints.ConstraintReport? Constraint { get; init; }
 }

@@ -36,12 +36,14 @@ public sealed class ModelHost : IDisposable
     // Tokens whose KV cells are valid: position i of sequence 0 holds _cached[i]. Updated after every successful
     // decode, so it stays true when a request is cancelled between decodes.
     private readonly List<LLamaToken> _cached = [];
-    private VocabularyTrie? _vocabularyTrie;
+    private readonly Lazy<VocabularyTrie> _vocabularyTrie;
+    private Task? _vocabularyWarmUp;
     private bool _disposed;
 
     private ModelHost(LLamaWeights weights, LLamaContext context, ModelParams parameters, ChatPromptRenderer? chat,
         ModelDescription description, int batchSize, Serilog.ILogger logger)
     {
+        _vocabularyTrie = new(() => VocabularyTrie.FromModel(weights.Vocab), LazyThreadSafetyMode.ExecutionAndPublication);
         _weights = weights;
         _context = context;
         Description = description;
@@ -75,7 +77,7 @@ public sealed class ModelHost : IDisposable
     internal LLamaWeights Weights => _weights;
 
     /// <summary>The model's vocabulary as a byte trie, for <see cref="FimPrompt.FirstIdentifier"/>; built on first use.</summary>
-    internal VocabularyTrie VocabularyTrie => _vocabularyTrie ??= VocabularyTrie.FromModel(_weights.Vocab);
+    internal VocabularyTrie VocabularyTrie => _vocabularyTrie.Value;
 
     /// <summary>Test hook: called on the inference thread after each generated token with the count so far.</summary>
     internal Action<int>? TokenGenerated { get; set; }
@@ -117,7 +119,9 @@ public sealed class ModelHost : IDisposable
             var batchSize = Math.Max(1, options.BatchSize);
             var parameters = new ModelParams(path)
             {
-                LoadMode = LLamaLoadMode.MemoryMap,
+                // Read into memory, not mapped: with a mapping, a model file overwritten in place while loaded (cp, a
+                // download tool) kills the process with SIGBUS on the next decode. Measured with ModelFaultTests.
+                LoadMode = LLamaLoadMode.None,
                 BatchSize = (uint)batchSize,
                 Threads = threads,
                 BatchThreads = threads,
@@ -161,7 +165,11 @@ public sealed class ModelHost : IDisposable
                 description.ContextSize, threads, fim?.Source ?? "none");
             logger.Debug("Context: {ContextSize} tokens, batch {BatchSize}, ubatch {UBatchSize}", context.ContextSize, context.BatchSize, context.Params.UBatchSize);
             // llama.cpp lowers the batch size to the context size; a larger batch would be rejected.
-            return new ModelHost(weights, context, parameters, chat, description, Math.Min(batchSize, (int)context.BatchSize), logger);
+            var host = new ModelHost(weights, context, parameters, chat, description, Math.Min(batchSize, (int)context.BatchSize), logger);
+            // The vocabulary trie of a 150k-token model takes a few hundred milliseconds: build it now, off the first
+            // constrained completion's path.
+            host._vocabularyWarmUp = Task.Run(() => host._vocabularyTrie.Value, CancellationToken.None);
+            return host;
         }
         catch
         {
@@ -249,6 +257,16 @@ public sealed class ModelHost : IDisposable
             }
 
             _disposed = true;
+            // The warm-up reads the vocabulary natively: let it finish before the weights go.
+            try
+            {
+                _vocabularyWarmUp?.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Its failure surfaces on the first constrained completion, if any; disposal goes on.
+            }
+
             _chat?.Dispose();
             _context.Dispose();
             _weights.Dispose();
@@ -264,6 +282,7 @@ public sealed class ModelHost : IDisposable
         var clock = Stopwatch.StartNew();
         cancellationToken.ThrowIfCancellationRequested();
         var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
+        var tokenizeTime = clock.Elapsed;
         var reused = KeepCachedPrefix(tokens);
         var logitsIndex = DecodePrompt(tokens, reused, cancellationToken);
         var promptTime = clock.Elapsed;
@@ -280,6 +299,7 @@ public sealed class ModelHost : IDisposable
         var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed)
         {
             Constraint = mask?.Report,
+            TokenizeTime = tokenizeTime,
         };
         _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
             generated, completion.GenerationTime.TotalMilliseconds, reason);

@@ -37,6 +37,9 @@ internal sealed class RawDecodeBaseline : IDisposable
         return new RawDecodeBaseline(weights, weights.CreateContext(parameters), batchSize);
     }
 
+    /// <summary>Time of the last <see cref="Run"/> spent decoding the prompt (the rest is generation).</summary>
+    public TimeSpan LastPromptTime { get; private set; }
+
     /// <summary>Decodes <paramref name="prompt"/> from an empty cache and generates <paramref name="generate"/> greedy tokens; returns the time.</summary>
     public TimeSpan Run(IReadOnlyList<int> prompt, int generate)
     {
@@ -53,6 +56,7 @@ internal sealed class RawDecodeBaseline : IDisposable
             }
             Check(_context.Decode(batch));
         }
+        LastPromptTime = clock.Elapsed;
         var logitsIndex = batch.TokenCount - 1;
         for (var n = 0; n < generate; n++)
         {

@@ -36,7 +36,7 @@ public static class TinyModel
             throw new ArgumentException("Dim must be a positive multiple of 32.", nameof(options));
         }
 
-        var vocab = BuildVocabulary(options.FimStyle);
+        var vocab = BuildVocabulary(options.FimStyle, options.VocabularySize);
         var dim = options.Dim;
         const int headDim = 32;
         var heads = dim / headDim;
@@ -142,7 +142,7 @@ public static class TinyModel
     private const int TokenTypeNormal = 1;
     private const int TokenTypeControl = 3;
 
-    private static Vocabulary BuildVocabulary(TinyFimStyle fimStyle)
+    private static Vocabulary BuildVocabulary(TinyFimStyle fimStyle, int? size)
     {
         var tokens = new List<string>();
         var byteToChar = ByteLevelEncoding.ByteToChar;
@@ -152,16 +152,21 @@ public static class TinyModel
         }
 
         tokens.AddRange(s_merges.Select(m => m.Left + m.Right));
-        var normalCount = tokens.Count;
 
-        tokens.Add("<|endoftext|>");
-        tokens.AddRange(fimStyle switch
+        List<string> specials = ["<|endoftext|>"];
+        specials.AddRange(fimStyle switch
         {
             TinyFimStyle.Qwen => ["<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>"],
             TinyFimStyle.Codestral => ["[PREFIX]", "[MIDDLE]", "[SUFFIX]"],
             _ => [],
         });
-        tokens.AddRange(["<|file_sep|>", "<|repo_name|>", "<|im_start|>", "<|im_end|>"]);
+        specials.AddRange(["<|file_sep|>", "<|repo_name|>", "<|im_start|>", "<|im_end|>"]);
+        for (var i = 0; tokens.Count + specials.Count < (size ?? 0); i++)
+        {
+            tokens.Add("Ġfill" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var normalCount = tokens.Count;
+        tokens.AddRange(specials);
 
         var types = Enumerable.Range(0, tokens.Count).Select(i => i < normalCount ? TokenTypeNormal : TokenTypeControl).ToArray();
         return new Vocabulary(tokens.ToArray(), types);

@@ -38,6 +38,12 @@ public sealed record TinyModelOptions
     /// <summary>Write a ChatML <c>tokenizer.chat_template</c> (an instruct model); false gives a base FIM-only model.</summary>
     public bool ChatTemplate { get; init; } = true;
 
+    /// <summary>
+    /// Total tokens; null: only the byte tokens, merges and specials (~300). A real-size value (Qwen2.5: 151,665) pads
+    /// with normal tokens no merge produces, so the special tokens get ids as high as a real model's.
+    /// </summary>
+    public int? VocabularySize { get; init; }
+
     /// <summary>Tensor names to leave out (to produce a broken file on purpose).</summary>
     public IReadOnlyCollection<string> OmitTensors { get; init; } = [];
 }

@@ -202,6 +202,7 @@ public sealed class WorkspaceHost : IDisposable
                 string.Join(", ", problems.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key}")));
         }
         loaded = TransitiveReferences.Add(loaded!);
+        loaded = WithoutUnresolvedAnalyzers(loaded);
         Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);
     }
 
@@ -329,6 +330,20 @@ public sealed class WorkspaceHost : IDisposable
     }
 
     // ---- internals -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Drops analyzer references MSBuild could not resolve (a package not restored): they contribute nothing, and
+    /// SymbolFinder (find references, implementations) throws on them when it checksums the solution.
+    /// </summary>
+    private static Solution WithoutUnresolvedAnalyzers(Solution solution)
+    {
+        foreach (var project in solution.Projects)
+        {
+            var resolved = project.AnalyzerReferences.Where(r => r is not Microsoft.CodeAnalysis.Diagnostics.UnresolvedAnalyzerReference).ToList();
+            if (resolved.Count != project.AnalyzerReferences.Count) solution = solution.WithProjectAnalyzerReferences(project.Id, resolved);
+        }
+        return solution;
+    }
 
     private void Publish(Solution loaded, WorkspaceLoadState state, MSBuildWorkspace? workspace)
     {

@@ -47,7 +47,7 @@ public sealed class AiActionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var provider = new AiCodeActionProvider(_workspace, () => _engine.Info, Log.Logger);
+        var provider = new AiCodeActionProvider(_workspace, () => _engine.Info, Log.Logger) { ErrorBudget = TimeSpan.FromMinutes(1) };
         var assistant = new FakeAssistant
         {
             CodeActions = provider.GetActionsAsync,
@@ -130,7 +130,7 @@ public sealed class AiActionTests : IAsyncLifetime
             CodeActions = new AiCodeActionProvider(_workspace, () => new EngineInfo
             {
                 Kind = "scripted", ModelName = "base", Location = "/", ContextSize = 4096, SupportsFim = true, SupportsChat = false, ExactTokenCounts = false,
-            }, Log.Logger).GetActionsAsync,
+            }, Log.Logger) { ErrorBudget = TimeSpan.FromMinutes(1) }.GetActionsAsync,
         }, Capabilities(tags: false, disabled: false));
         var broken = Source.Replace("throw new NotImplementedException();", "return _prices.Summ();", StringComparison.Ordinal);
         await server.Client.OpenAsync(Uri, broken);

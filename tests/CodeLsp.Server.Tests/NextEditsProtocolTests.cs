@@ -142,8 +142,7 @@ public sealed class NextEditsProtocolTests : IAsyncLifetime
         var action = Assert.Single(actions);
         Assert.Equal("Rename `count` → `total` here and at 2 more sites", action.Title);
         Assert.Equal(CodeActionKinds.QuickFix, action.Kind);
-        // DocumentChanges mixes TextDocumentEdit and CreateFile entries, so the client sees JSON elements.
-        var change = ((System.Text.Json.JsonElement)Assert.Single(action.Edit!.DocumentChanges)).Deserialize<TextDocumentEdit>(LspJson.Options)!;
+        var change = Assert.IsType<TextDocumentEdit>(Assert.Single(action.Edit!.DocumentChanges));
         Assert.Equal(2, change.TextDocument.Version);
         var edit = Assert.Single(change.Edits);
         Assert.Equal(new Protocol.Range(new Position(5, 22), new Position(5, 27)), edit.Range);

@@ -58,6 +58,18 @@ public sealed class SettingsTests
         Assert.Equal(@case.ConstrainedDecoding, settings.Assistant.ConstrainedDecoding);
     }
 
+    [Theory]
+    [InlineData("""{ "targetFramework": "net8.0" }""", "net8.0", false, 0)]
+    [InlineData("""{ "targetFramework": " ", "loadAllTargetFrameworks": true }""", null, true, 0)]
+    [InlineData("""{ "targetFramework": 8, "loadAllTargetFrameworks": "yes" }""", null, false, 2)]
+    public void Target_framework_settings(string options, string? targetFramework, bool all, int warnings)
+    {
+        var (settings, problems) = SettingsReader.Read(new ClientSettingsSources(Parse(options), null), _ => null);
+        Assert.Equal(targetFramework, settings.Assistant.TargetFramework);
+        Assert.Equal(all, settings.Assistant.LoadAllTargetFrameworks);
+        Assert.Equal(warnings, problems.Count);
+    }
+
     [Fact]
     public async Task Server_AppliesSettingsOnInitializeAndOnEveryChange_AndChangesTheLogLevel()
     {

@@ -62,6 +62,6 @@ export CODELSP_E2E_VSIX="$vsix"
 export CODELSP_E2E_SERVER_DLL="$ext_dir/server/codelsp.dll"
 export CODELSP_E2E_ARTIFACTS="$artifacts"
 status=0
-(cd "$ext_dir" && node --test --test-concurrency=1 test/e2e/extension.e2e.test.mjs) || status=$?
+(cd "$ext_dir" && node --test --test-concurrency=1 test/e2e/extension.e2e.test.mjs test/e2e/actions.e2e.test.mjs) || status=$?
 step "done (exit $status); screenshots in $artifacts"
 exit $status

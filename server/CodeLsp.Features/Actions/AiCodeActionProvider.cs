@@ -14,6 +14,17 @@ namespace CodeLsp.Features.Actions;
 public sealed class AiCodeActionProvider(WorkspaceHost workspace, Func<EngineInfo?> engine, ILogger logger) : ICodeActionProvider
 {
     private readonly ILogger _logger = logger.ForContext<AiCodeActionProvider>();
+    private int _errorsLate;
+
+    /// <summary>
+    /// How long a request waits for the compiler's errors on its lines (the error quick fixes need them). The menu must
+    /// answer in tens of milliseconds; the first request after an edit may need longer to bind the member, so it answers
+    /// without the error fixes and the next request (the editor asks again as the caret or diagnostics move) has them.
+    /// </summary>
+    public TimeSpan ErrorBudget { get; init; } = TimeSpan.FromMilliseconds(35);
+
+    /// <summary>Requests answered without the error quick fixes because the errors were not known within <see cref="ErrorBudget"/>.</summary>
+    public int ErrorsLate => Volatile.Read(ref _errorsLate);
 
     public async Task<IReadOnlyList<ActionOffer>> GetActionsAsync(CodeActionQuery query, CancellationToken cancellationToken)
     {
@@ -24,7 +35,7 @@ public sealed class AiCodeActionProvider(WorkspaceHost workspace, Func<EngineInf
 
     internal async Task<IReadOnlyList<ActionOffer>> OffersAsync(Document document, CodeActionQuery query, EngineInfo? info, CancellationToken cancellationToken)
     {
-        var site = await ActionSite.CreateAsync(document, query.Range, cancellationToken).ConfigureAwait(false);
+        var site = await ActionSite.CreateAsync(document, query.Range, cancellationToken, ErrorBudget).ConfigureAwait(false);
         var offers = new List<ActionOffer>();
         foreach (var action in AiActionRunner.Actions)
         {
@@ -52,6 +63,12 @@ public sealed class AiCodeActionProvider(WorkspaceHost workspace, Func<EngineInf
                     DiagnosticId = offer.Diagnostics.FirstOrDefault()?.Id,
                 },
             });
+        }
+
+        if (site.ErrorsLate)
+        {
+            Interlocked.Increment(ref _errorsLate);
+            _logger.Debug("Code actions at {Uri}: the compiler's errors took longer than {Budget} ms; error fixes left out of this answer", query.Document.Uri, ErrorBudget.TotalMilliseconds);
         }
 
         return offers;

@@ -37,6 +37,15 @@ internal sealed class ActionSite(Document document, SourceText text, SyntaxNode 
 {
     private Task<IReadOnlyList<Diagnostic>>? _errors;
 
+    /// <summary>
+    /// When set (listing offers), how long to wait for the errors: past it the site answers "no errors" and the
+    /// computation finishes in the background, so the document's semantic model is warm when the editor asks again.
+    /// </summary>
+    public TimeSpan? ErrorBudget { get; init; }
+
+    /// <summary>True when <see cref="ErrorBudget"/> ran out before the errors were known.</summary>
+    public bool ErrorsLate { get; private set; }
+
     public Document Document { get; } = document;
 
     public SourceText Text { get; } = text;
@@ -45,16 +54,24 @@ internal sealed class ActionSite(Document document, SourceText text, SyntaxNode 
 
     public TextSpan Span { get; } = span;
 
-    public static async Task<ActionSite> CreateAsync(Document document, LinePositionSpan range, CancellationToken cancellationToken)
+    public static async Task<ActionSite> CreateAsync(Document document, LinePositionSpan range, CancellationToken cancellationToken, TimeSpan? errorBudget = null)
     {
         var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var span = Workspace.Documents.DocumentStore.ToSpan(text, range);
-        return new ActionSite(document, text, root!, span);
+        return new ActionSite(document, text, root!, span) { ErrorBudget = errorBudget };
     }
 
     /// <summary>Compiler errors touching the lines of the range (binding only the members there).</summary>
-    public Task<IReadOnlyList<Diagnostic>> ErrorsAsync(CancellationToken cancellationToken) => _errors ??= LoadErrorsAsync(cancellationToken);
+    public async Task<IReadOnlyList<Diagnostic>> ErrorsAsync(CancellationToken cancellationToken)
+    {
+        _errors ??= Task.Run(() => LoadErrorsAsync(cancellationToken), cancellationToken);
+        if (ErrorBudget is not { } budget || _errors.IsCompleted) return await _errors.ConfigureAwait(false);
+        var first = await Task.WhenAny(_errors, Task.Delay(budget, cancellationToken)).ConfigureAwait(false);
+        if (first == _errors) return await _errors.ConfigureAwait(false);
+        ErrorsLate = true;
+        return [];
+    }
 
     private async Task<IReadOnlyList<Diagnostic>> LoadErrorsAsync(CancellationToken cancellationToken)
     {

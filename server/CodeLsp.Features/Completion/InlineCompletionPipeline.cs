@@ -49,7 +49,17 @@ public sealed record CompletionTrace(
 
     /// <summary>What the compiler said of the suggestion, when it was asked.</summary>
     public CompileVerdict? CompileCheck { get; init; }
+
+    /// <summary>Where the time of a request that reached the model went (benchmarks find the server's overhead here).</summary>
+    public CompletionPhases? Phases { get; init; }
 }
+
+/// <summary>
+/// The time of one model request by phase: reading the site and the prompt window, waiting for the Roslyn
+/// context, the engine call (its prompt and generation time are in <see cref="FimCompletion"/>; the rest is the
+/// engine's own overhead: tokenizing, waiting for the model), cleaning, and the compile check.
+/// </summary>
+public sealed record CompletionPhases(TimeSpan Prompt, TimeSpan Context, TimeSpan Engine, TimeSpan Clean, TimeSpan CompileCheck);
 
 /// <summary>
 /// Position → prompt → model → clean suggestion. Owns, per document: the latest request (a newer one supersedes
@@ -195,6 +205,14 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
     private async Task<ShownSuggestion?> GenerateAsync(Uri uri, SourceText text, int offset, Stopwatch stopwatch, CancellationToken token)
     {
         var waited = stopwatch.Elapsed;
+        var phase = Stopwatch.GetTimestamp();
+        TimeSpan Lap()
+        {
+            var now = Stopwatch.GetTimestamp();
+            var elapsed = Stopwatch.GetElapsedTime(phase, now);
+            phase = now;
+            return elapsed;
+        }
         var tree = Parse(uri, text);
         var multiLine = CompletionShape.IsMultiLine(tree, offset);
         var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
@@ -203,8 +221,10 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         var constraint = document is not null && options.ConstrainedDecoding
             ? _constraints.ForAsync(uri, tree, text, offset, document, token)
             : Task.FromResult<IdentifierConstraint?>(null);
+        var promptPhase = Lap();
         var context = document is null ? null : await ContextAsync(uri, document, text, offset, prefix.Length, suffix.Length, token).ConfigureAwait(false);
         var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout, Context = context, FirstIdentifier = await constraint.ConfigureAwait(false) };
+        var contextPhase = Lap(); // the Roslyn context and the identifier constraint, waited for side by side
         var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit)
         {
             // Cleaning keeps only the first line at a single-line site: once it is complete, more text is waste
@@ -224,11 +244,13 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
             Report(uri, new CompletionTrace("engine error: " + ex.Problem, multiLine, null, stopwatch.Elapsed, waited) { Prompt = prompt });
             return null;
         }
+        var enginePhase = Lap();
         _trigger.RecordModelLatency(generated.PromptTime + generated.GenerationTime);
         var site = CompletionSiteReader.Read(text, offset, multiLine);
         // A name cut by the token or time limit is part of a name, which is no member: nothing worth showing.
         var cutInsideName = generated.Constraint is { Unfinished: true };
         var suggestion = cutInsideName ? null : SuggestionPostprocessor.Clean(generated.Text, site);
+        var cleanPhase = Lap();
         CompileVerdict? verdict = null;
         if (suggestion is not null && document is not null && options.CompileCheck && HasRealProject(document))
         {
@@ -240,7 +262,8 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
             }
         }
         var outcome = verdict is { Introduces: true } ? "dropped by compile check" : cutInsideName ? "cut inside a name" : suggestion is null ? "empty after cleaning" : "model";
-        Report(uri, new CompletionTrace(outcome, multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt, CompileCheck = verdict });
+        var phases = new CompletionPhases(promptPhase, contextPhase, enginePhase, cleanPhase, Lap());
+        Report(uri, new CompletionTrace(outcome, multiLine, generated, stopwatch.Elapsed, waited) { Prompt = prompt, CompileCheck = verdict, Phases = phases });
         if (suggestion is null) return null;
 
         var shown = new ShownSuggestion(text, offset, suggestion);

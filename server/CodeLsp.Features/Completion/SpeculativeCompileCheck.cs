@@ -20,6 +20,20 @@ internal static class SpeculativeCompileCheck
     /// <summary>The new errors it is sure of (empty: clean), or null when only a real compilation can tell.</summary>
     public static IReadOnlyList<string>? Check(SemanticModel model, SyntaxTree newTree, TextSpan inserted, CancellationToken cancellationToken)
     {
+        try
+        {
+            return CheckCore(model, newTree, inserted, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Roslyn 5.12 throws (even a NullReferenceException) on some members it cannot speculate on; the real
+            // compilation answers instead.
+            return null;
+        }
+    }
+
+    private static IReadOnlyList<string>? CheckCore(SemanticModel model, SyntaxTree newTree, TextSpan inserted, CancellationToken cancellationToken)
+    {
         if (inserted.IsEmpty) return null;
         var newRoot = newTree.GetRoot(cancellationToken);
         var oldRoot = model.SyntaxTree.GetRoot(cancellationToken);
@@ -34,21 +48,11 @@ internal static class SpeculativeCompileCheck
         if (oldMember is null || oldMember.Span.End + inserted.Length != newMember.Span.End) return null;
         if (BodyOf(oldMember) is not { } oldBody || !oldBody.Span.Contains(inserted.Start) || oldBody.RawKind != newBody.RawKind) return null;
 
-        SemanticModel? found = null;
-        try
-        {
-            var ok = newMember is BaseMethodDeclarationSyntax method
-                ? model.TryGetSpeculativeSemanticModelForMethodBody(oldBody.SpanStart, method, out found)
-                : model.TryGetSpeculativeSemanticModelForMethodBody(oldBody.SpanStart, (AccessorDeclarationSyntax)newMember, out found);
-            if (!ok) return null;
-        }
-        catch (Exception ex) when (ex is ArgumentException or NullReferenceException or InvalidOperationException)
-        {
-            // Roslyn refuses some shapes (e.g. a NullReferenceException inside GetSpeculativeSemanticModelForMethodBody
-            // for a line cut mid-expression, seen by codelsp eval completions): the full check decides instead.
-            return null;
-        }
-        if (found is not { } speculative) return null;
+        SemanticModel? found;
+        var ok = newMember is BaseMethodDeclarationSyntax method
+            ? model.TryGetSpeculativeSemanticModelForMethodBody(oldBody.SpanStart, method, out found)
+            : model.TryGetSpeculativeSemanticModelForMethodBody(oldBody.SpanStart, (AccessorDeclarationSyntax)newMember, out found);
+        if (!ok || found is not { } speculative) return null;
 
         var unbound = false;
         foreach (var node in newBody.DescendantNodes(inserted))

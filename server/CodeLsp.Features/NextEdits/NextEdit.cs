@@ -83,6 +83,9 @@ public sealed record NextEditAnalysis(
 {
     public static readonly NextEditAnalysis Empty = new([], [], [], [], false, TimeSpan.Zero);
 
+    /// <summary>Milliseconds per phase (check, detect, rules, gate), for the benchmark.</summary>
+    public IReadOnlyDictionary<string, double> Phases { get; init; } = new Dictionary<string, double>();
+
     /// <summary>True when the edit left nothing to follow up (the baseline may move on).</summary>
     public bool Settled => !HalfTyped && Edits.Count == 0 && ModelSites.Count == 0 && Explained.Count == 0;
 }

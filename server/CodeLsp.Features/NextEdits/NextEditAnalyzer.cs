@@ -20,6 +20,7 @@ public static class NextEditAnalyzer
         new MadeAsyncRule(),
         new MissingMemberRule(),
         new EnumSwitchArmRule(),
+        new ImplementationsRule(),
     ];
 
     /// <summary>Errors on the edited lines that mean "the edit is not finished" even when they sit just beside the changed text.</summary>
@@ -50,6 +51,8 @@ public static class NextEditAnalyzer
             }
         }
 
+        var phases = new Dictionary<string, double> { ["check"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+        var mark = Stopwatch.GetTimestamp();
         var changes = new List<DeclarationChange>();
         foreach (var (id, diff) in diffs)
         {
@@ -57,6 +60,8 @@ public static class NextEditAnalyzer
         }
         if (changes.Count == 0) return NextEditAnalysis.Empty with { Elapsed = Stopwatch.GetElapsedTime(started) };
 
+        phases["detect"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
+        mark = Stopwatch.GetTimestamp();
         var context = new NextEditContext(before, after, diffs);
         foreach (var change in changes)
         {
@@ -67,6 +72,8 @@ public static class NextEditAnalyzer
             }
         }
 
+        phases["rules"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
+        mark = Stopwatch.GetTimestamp();
         var edits = new List<NextEdit>();
         var kept = new List<ProposedEdit>();
         foreach (var proposed in context.Proposed.DistinctBy(p => (p.Document.Id, p.Span, p.NewText)).OrderBy(p => p.Document.FilePath, StringComparer.Ordinal).ThenBy(p => p.Span.Start))
@@ -85,7 +92,8 @@ public static class NextEditAnalyzer
             }
             else context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, $"compile check refused `{proposed.NewText.Trim()}`: {why}");
         }
-        return new NextEditAnalysis(changes, edits, context.ModelSites, context.Explained, HalfTyped: false, Stopwatch.GetElapsedTime(started));
+        phases["gate"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
+        return new NextEditAnalysis(changes, edits, context.ModelSites, context.Explained, HalfTyped: false, Stopwatch.GetElapsedTime(started)) { Phases = phases };
     }
 
     /// <summary>Checks and converts an edit that was not proposed by a rule (a model's text for a <see cref="PendingModelEdit"/>).</summary>

@@ -96,6 +96,7 @@ public sealed class NextEditTracker(WorkspaceHost workspace, ILogger logger, Fun
         {
             // A bug in a rule costs this edit's follow-ups, never the server.
             _logger.Warning(e, "Next-edit analysis for {Uri} v{Version} failed", computation.Uri, computation.Version);
+            Analyzed?.Invoke(computation.Uri, computation.Version, NextEditAnalysis.Empty with { Elapsed = Stopwatch.GetElapsedTime(computation.StartedAt) });
             return NextEditAnalysis.Empty;
         }
     }

@@ -134,7 +134,8 @@ public sealed class IdentifierMask
             }
         }
 
-        var (bytes, nodes) = _names.Children(nameNode);
+        var bytes = _names.ChildBytes(nameNode);
+        var nodes = _names.ChildNodes(nameNode);
         for (var i = 0; i < bytes.Length; i++)
         {
             var child = _vocabulary.Child(vocabularyNode, bytes[i]);

@@ -17,8 +17,11 @@ public sealed class IdentifierTrie
     /// <summary>Returned by <see cref="Walk"/> when the text is not allowed.</summary>
     public const int Rejected = -2;
 
-    private readonly byte[][] _childBytes;
-    private readonly int[][] _children;
+    // Edges in one sorted array per field (node, then byte): node n's children are _edgeBytes/_edgeTargets[_firstEdge[n].._firstEdge[n + 1]].
+    // Flat arrays instead of a dictionary per node: a list of thousands of types (after `new `) is built per request.
+    private readonly byte[] _edgeBytes;
+    private readonly int[] _edgeTargets;
+    private readonly int[] _firstEdge;
     private readonly bool[] _terminal;
     private readonly bool[] _alternatives = new bool[256];
 
@@ -26,30 +29,49 @@ public sealed class IdentifierTrie
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(alternativeStarts);
-        var edges = new List<SortedDictionary<byte, int>> { new() };
+        // Sorted names share their prefixes with their neighbours: each name adds nodes only after the prefix it
+        // shares with the one before it, and every node's children arrive in byte order.
+        var sorted = names.Distinct(StringComparer.Ordinal).Select(n => Encoding.UTF8.GetBytes(n)).ToList();
+        sorted.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
+        NameCount = sorted.Count;
+        var parents = new List<int>();
+        var bytes = new List<byte>();
         var terminal = new List<bool> { false };
-        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        var path = new List<int> { Root }; // path[d]: the node after d bytes of the previous name
+        byte[] previous = [];
+        foreach (var name in sorted)
         {
-            var node = Root;
-            foreach (var b in Encoding.UTF8.GetBytes(name))
+            var shared = name.AsSpan().CommonPrefixLength(previous);
+            path.RemoveRange(shared + 1, path.Count - shared - 1);
+            for (var d = shared; d < name.Length; d++)
             {
-                if (!edges[node].TryGetValue(b, out var child))
-                {
-                    child = edges.Count;
-                    edges[node][b] = child;
-                    edges.Add([]);
-                    terminal.Add(false);
-                }
-
-                node = child;
+                parents.Add(path[d]);
+                bytes.Add(name[d]);
+                terminal.Add(false);
+                path.Add(terminal.Count - 1);
             }
 
-            terminal[node] = true;
-            NameCount++;
+            terminal[path[name.Length]] = true;
+            previous = name;
         }
 
-        _childBytes = edges.Select(e => e.Keys.ToArray()).ToArray();
-        _children = edges.Select(e => e.Values.ToArray()).ToArray();
+        // Node k (k ≥ 1) was created by edge k - 1; order the edges by parent (stable: bytes stay in order).
+        var order = Enumerable.Range(0, parents.Count).OrderBy(e => parents[e]).ToArray();
+        _edgeBytes = new byte[order.Length];
+        _edgeTargets = new int[order.Length];
+        _firstEdge = new int[terminal.Count + 1];
+        for (var i = 0; i < order.Length; i++)
+        {
+            _edgeBytes[i] = bytes[order[i]];
+            _edgeTargets[i] = order[i] + 1;
+            _firstEdge[parents[order[i]] + 1]++;
+        }
+
+        for (var n = 0; n < terminal.Count; n++)
+        {
+            _firstEdge[n + 1] += _firstEdge[n];
+        }
+
         _terminal = [.. terminal];
         foreach (var b in Encoding.UTF8.GetBytes(alternativeStarts))
         {
@@ -70,14 +92,16 @@ public sealed class IdentifierTrie
     /// <summary>Whether <paramref name="b"/> may start the text instead of a name (see <see cref="IdentifierConstraint.AlternativeStarts"/>).</summary>
     public bool IsAlternativeStart(byte b) => _alternatives[b];
 
-    /// <summary>The bytes that continue a name from <paramref name="node"/>, with the nodes they lead to (sorted by byte).</summary>
-    public (byte[] Bytes, int[] Nodes) Children(int node) => (_childBytes[node], _children[node]);
+    /// <summary>The bytes that continue a name from <paramref name="node"/>, sorted (<see cref="ChildNodes"/> holds the nodes they lead to).</summary>
+    public ReadOnlySpan<byte> ChildBytes(int node) => _edgeBytes.AsSpan(_firstEdge[node], _firstEdge[node + 1] - _firstEdge[node]);
+
+    public ReadOnlySpan<int> ChildNodes(int node) => _edgeTargets.AsSpan(_firstEdge[node], _firstEdge[node + 1] - _firstEdge[node]);
 
     /// <summary>The node after <paramref name="b"/>, or -1 when no name continues that way.</summary>
     public int Child(int node, byte b)
     {
-        var index = Array.BinarySearch(_childBytes[node], b);
-        return index >= 0 ? _children[node][index] : -1;
+        var index = ChildBytes(node).BinarySearch(b);
+        return index >= 0 ? _edgeTargets[_firstEdge[node] + index] : -1;
     }
 
     /// <summary>

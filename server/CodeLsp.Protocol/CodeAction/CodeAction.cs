@@ -129,17 +129,36 @@ public sealed record CodeActionOptions
 /// </summary>
 public sealed record WorkspaceEdit
 {
-    /// <summary><see cref="TextDocumentEdit"/> or <see cref="CreateFile"/> entries (serialized by their runtime type).</summary>
     [JsonPropertyName("documentChanges")]
-    public IReadOnlyList<object> DocumentChanges { get; init; } = [];
+    public IReadOnlyList<DocumentChange> DocumentChanges { get; init; } = [];
 
     [JsonPropertyName("changeAnnotations")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, ChangeAnnotation>? ChangeAnnotations { get; init; }
 }
 
+/// <summary>One entry of <see cref="WorkspaceEdit.DocumentChanges"/>: a <see cref="TextDocumentEdit"/> or a <see cref="CreateFile"/> (told apart by <c>kind</c>).</summary>
+[JsonConverter(typeof(DocumentChangeConverter))]
+public abstract record DocumentChange;
+
+/// <summary>Reads a document change by its <c>kind</c> (absent: a text edit); writes it as its own type.</summary>
+internal sealed class DocumentChangeConverter : JsonConverter<DocumentChange>
+{
+    public override DocumentChange? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        return root.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "create"
+            ? root.Deserialize<CreateFile>(options)
+            : root.Deserialize<TextDocumentEdit>(options);
+    }
+
+    public override void Write(Utf8JsonWriter writer, DocumentChange value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, value.GetType(), options);
+}
+
 /// <summary>Edits of one document at one version. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#textDocumentEdit</summary>
-public sealed record TextDocumentEdit
+public sealed record TextDocumentEdit : DocumentChange
 {
     [JsonPropertyName("textDocument")]
     public required OptionalVersionedTextDocumentIdentifier TextDocument { get; init; }
@@ -163,7 +182,7 @@ public sealed record TextEdit
 }
 
 /// <summary>Creates a file. https://microsoft.github.io/language-server-protocol/specifications/lsp/3.18/specification/#createFile</summary>
-public sealed record CreateFile
+public sealed record CreateFile : DocumentChange
 {
     [JsonPropertyName("kind")]
     public string Kind => "create";

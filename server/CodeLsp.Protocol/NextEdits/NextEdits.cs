@@ -61,6 +61,8 @@ public sealed record OptionalVersionedTextDocumentIdentifier
     [JsonPropertyName("uri")]
     public required Uri Uri { get; init; }
 
+    /// <summary>Written even when null: the specification requires the property (null: the file as on disk).</summary>
     [JsonPropertyName("version")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public int? Version { get; init; }
 }

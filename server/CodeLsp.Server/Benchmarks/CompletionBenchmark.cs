@@ -142,6 +142,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
         var roundTrips = new List<double>();
         var overheads = new List<double>();
         var decodedFollowUp = new List<double>();
+        var keystrokePhases = new Dictionary<string, List<double>>();
         double coldPromptTokens = 0;
         var position = caretPosition;
         for (var i = 0; i < TypedLine.Length; i++)
@@ -156,12 +157,14 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
             if (model is null) continue;
             roundTrips.Add(ms);
             overheads.Add(ms - (model.PromptTime + model.GenerationTime).TotalMilliseconds);
+            AddPhases(keystrokePhases, ms, traces.Last());
             if (i == 0) coldPromptTokens = model.PromptTokens - model.ReusedPromptTokens;
             else decodedFollowUp.Add(model.PromptTokens - model.ReusedPromptTokens);
         }
         figures["keystroke requests answered by the model"] = roundTrips.Count.ToString(Inv);
         figures["round trip p50 / p95 (ms)"] = $"{F(P(roundTrips, 50))} / {F(P(roundTrips, 95))}";
         figures["server overhead p50 / p95 (ms)"] = $"{F(P(overheads, 50))} / {F(P(overheads, 95))}";
+        foreach (var (phase, values) in keystrokePhases) figures[$"  overhead: {phase} p50 / p95 (ms)"] = $"{F(P(values, 50), 2)} / {F(P(values, 95), 2)}";
         figures["prompt tokens decoded: cold"] = F(coldPromptTokens);
         figures["prompt tokens decoded: follow-up p50 (share of cold)"] = $"{F(P(decodedFollowUp, 50))} ({F(100 * P(decodedFollowUp, 50) / Math.Max(1, coldPromptTokens))}%)";
 
@@ -218,6 +221,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
         using (var raw = RawDecodeBaseline.Load(modelPath, threads, host2.Description.ContextSize))
         {
             var e2e = new List<double>();
+            var coldPhases = new Dictionary<string, List<double>>();
             var baseline = new List<double>();
             var uris = Enumerable.Range(0, 7).Select(n => new Uri($"file:///bench/Cold{n}.cs")).ToList();
             var coldPosition = caretPosition with { Line = caretPosition.Line + 1 };
@@ -248,6 +252,12 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
                     if (round == 0 || trace?.Model is null || trace.Prompt is null) continue;
                     var tokens = host2.PromptTokenIds(trace.Prompt, 16);
                     var rawMs = raw.Run(tokens, trace.Model.GeneratedTokens).TotalMilliseconds;
+                    AddPhases(coldPhases, ms, trace);
+                    AddSplit(coldPhases, "tokenizing the prompt (server only)", trace.Model.TokenizeTime.TotalMilliseconds);
+                    AddSplit(coldPhases, "prompt decode: server", (trace.Model.PromptTime - trace.Model.TokenizeTime).TotalMilliseconds);
+                    AddSplit(coldPhases, "prompt decode: raw", raw.LastPromptTime.TotalMilliseconds);
+                    AddSplit(coldPhases, "generation: server", trace.Model.GenerationTime.TotalMilliseconds);
+                    AddSplit(coldPhases, "generation: raw", rawMs - raw.LastPromptTime.TotalMilliseconds);
                     e2e.Add(ms);
                     baseline.Add(rawMs);
                 }
@@ -255,6 +265,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
             figures["cold: end-to-end p50 (ms)"] = F(P(e2e, 50));
             figures["cold: raw LLamaSharp, same tokens, p50 (ms)"] = F(P(baseline, 50));
             figures["cold: end-to-end / raw (median of pairs)"] = F(P(e2e.Zip(baseline, (a, b) => a / b).ToList(), 50), 3);
+            foreach (var (phase, values) in coldPhases) figures[$"  cold: {phase} p50 (ms)"] = F(P(values, 50), 2);
         }
 
         figures["peak memory (MiB, VmHWM)"] = F(PeakMemoryMiB());
@@ -263,6 +274,32 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
         await serving.ConfigureAwait(false);
         foreach (var (key, value) in figures) output.WriteLine($"  {key}: {value}");
         return figures;
+    }
+
+    private static void AddSplit(Dictionary<string, List<double>> phases, string name, double ms)
+    {
+        if (!phases.TryGetValue(name, out var list)) phases[name] = list = [];
+        list.Add(ms);
+    }
+
+    /// <summary>Where a model request's time went outside the model's own prompt and generation time.</summary>
+    private static void AddPhases(Dictionary<string, List<double>> phases, double roundTripMs, CompletionTrace trace)
+    {
+        void Add(string name, double ms)
+        {
+            if (!phases.TryGetValue(name, out var list)) phases[name] = list = [];
+            list.Add(ms);
+        }
+        Add("transport and queue", roundTripMs - trace.Total.TotalMilliseconds);
+        Add("before generating (trigger, supersede)", trace.Waited.TotalMilliseconds);
+        if (trace.Phases is not { } p || trace.Model is not { } m) return;
+        Add("syntax and prompt window", p.Prompt.TotalMilliseconds);
+        Add("Roslyn context and constraint", p.Context.TotalMilliseconds);
+        Add("engine outside decode", (p.Engine - m.PromptTime - m.GenerationTime).TotalMilliseconds);
+        Add("cleaning", p.Clean.TotalMilliseconds);
+        Add("compile check", p.CompileCheck.TotalMilliseconds);
+        var accounted = roundTripMs - trace.Total.TotalMilliseconds + trace.Waited.TotalMilliseconds + (p.Prompt + p.Context + p.Engine + p.Clean + p.CompileCheck).TotalMilliseconds;
+        Add("round trip not in a phase", roundTripMs - accounted);
     }
 
     private static Task TypeAsync(JsonRpc client, int version, Position at, string text) =>

@@ -204,12 +204,15 @@ internal sealed class ConstrainedDecodingBenchmark(TextWriter output, int thread
 
     /// <summary>
     /// The first identifier of each constrained suggestion alone, compile-checked at its site: whether the compiler
-    /// agrees with the list it was chosen from (a rejection here is a name the list allowed and the compiler does not).
+    /// agrees with the list it was chosen from. A name error about the identifier itself (no such member, not
+    /// accessible, static where an instance is needed or the reverse) would mean the list was wrong; other errors mean
+    /// the name exists but does not fit there (a type the expression does not accept, a method group not yet called).
     /// </summary>
     private async Task PrintIdentifierChecksAsync(WorkspaceHost workspace, List<Run> runs, CancellationToken ct)
     {
         var rejected = new List<string>();
         var checkedCount = 0;
+        var nameErrors = 0;
         foreach (var run in runs.Where(r => r.Identifier.Length > 0 && r.Trace.Model?.Constraint is { Unfinished: false }))
         {
             var uri = new Uri(run.Site.Path);
@@ -219,6 +222,12 @@ internal sealed class ConstrainedDecodingBenchmark(TextWriter output, int thread
                 var verdict = await SuggestionCompileCheck.CheckAsync(document, run.Site.Offset, run.Identifier, ct).ConfigureAwait(false);
                 checkedCount++;
                 if (verdict.Introduces) rejected.Add($".{run.Identifier} → {string.Join("; ", verdict.NewErrors)}");
+                // A method's name alone is a method group, which some places reject by name: call it before blaming the list.
+                if (verdict.NewErrors.Any(e => IsNameError(e, run.Identifier)) &&
+                    (await SuggestionCompileCheck.CheckAsync(document, run.Site.Offset, run.Identifier + "()", ct).ConfigureAwait(false)).NewErrors.Any(e => IsNameError(e, run.Identifier)))
+                {
+                    nameErrors++;
+                }
             }
             finally
             {
@@ -226,7 +235,7 @@ internal sealed class ConstrainedDecodingBenchmark(TextWriter output, int thread
             }
         }
 
-        output.WriteLine(string.Create(Inv, $"the constrained first identifier alone, compile-checked: rejected {rejected.Count}/{checkedCount}"));
+        output.WriteLine(string.Create(Inv, $"the constrained first identifier alone, compile-checked: rejected {rejected.Count}/{checkedCount}; a name error about the identifier itself (the list wrong) {nameErrors}, the rest: exists but does not fit there"));
         foreach (var line in rejected.Take(3)) output.WriteLine("    " + line);
     }
 
@@ -324,6 +333,12 @@ internal sealed class ConstrainedDecodingBenchmark(TextWriter output, int thread
             output.WriteLine(string.Create(Inv, $"p95 step against the last model's {perTokenMs:F3} ms per token: {100 * P(perStep, 95) / 1000 / perTokenMs:F2}%"));
         }
     }
+
+    /// <summary>An error that says the name itself is wrong here: unknown, inaccessible, or static/instance mismatched.</summary>
+    private static bool IsNameError(string error, string identifier) =>
+        error.StartsWith("CS0122", StringComparison.Ordinal) || error.StartsWith("CS0120", StringComparison.Ordinal) || error.StartsWith("CS0176", StringComparison.Ordinal) ||
+        (error.StartsWith("CS1061", StringComparison.Ordinal) || error.StartsWith("CS0117", StringComparison.Ordinal) || error.StartsWith("CS0103", StringComparison.Ordinal)) &&
+        error.Contains($"'{identifier}'", StringComparison.Ordinal);
 
     private static string Pct(int part, int whole) => whole == 0 ? "-" : (100.0 * part / whole).ToString("F1", Inv) + "%";
 

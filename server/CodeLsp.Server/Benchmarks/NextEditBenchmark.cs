@@ -79,6 +79,13 @@ internal sealed class NextEditBenchmark(TextWriter output)
                 $"{group.Sum(o => o.Analysis.Edits.Count),6} {group.Sum(o => o.Analysis.ModelSites.Count),6} {group.Sum(o => o.Analysis.Explained.Count),6} " +
                 $"{ContextBenchmarkReport.Percentile(ms, 50),8:F1} {ContextBenchmarkReport.Percentile(ms, 95),8:F1} {ms.Max(),8:F1}"));
         }
+        output.WriteLine();
+        output.WriteLine("Median ms per phase (check = diff + half-typed check, detect = declaration change, rules = sites + texts, gate = compile checks):");
+        foreach (var group in outcomes.GroupBy(o => o.Case.Kind).Append(outcomes.GroupBy(_ => "all").Single()))
+        {
+            string Phase(string name) => ContextBenchmarkReport.Percentile(group.Select(o => o.Analysis.Phases.GetValueOrDefault(name)).ToList(), 50).ToString("F1", inv);
+            output.WriteLine($"{group.Key,-22} check {Phase("check"),7}  detect {Phase("detect"),7}  rules {Phase("rules"),7}  gate {Phase("gate"),7}");
+        }
         if (recall)
         {
             output.WriteLine();

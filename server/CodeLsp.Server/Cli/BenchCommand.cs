@@ -20,6 +20,8 @@ internal static class BenchCommand
         command.Subcommands.Add(RobustnessBenchCommands.CreatePrivacy());
         command.Subcommands.Add(RobustnessBenchCommands.CreateFuzz());
         command.Subcommands.Add(RobustnessBenchCommands.CreateLoad());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateIdle());
+        command.Subcommands.Add(RobustnessBenchCommands.CreateOddFiles());
         command.Subcommands.Add(CreateSolution());
         command.Subcommands.Add(CreateNextEdits());
         return command;
@@ -49,7 +51,7 @@ internal static class BenchCommand
     {
         var model = new Option<string?>("--model") { Description = "GGUF model with a chat template (default: a generated 512-dim, 8-layer model)" };
         var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => ModelHost.DefaultThreads(Environment.ProcessorCount) };
-        var rounds = new Option<int>("--rounds") { Description = "Alternating idle/busy rounds (8 keystrokes each)", DefaultValueFactory = _ => 6 };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating idle/busy rounds (8 keystrokes each); 0 skips the typing part", DefaultValueFactory = _ => 6 };
         var workspaces = new Option<string[]>("--workspace") { Description = "Folders whose solution to time textDocument/codeAction on", AllowMultipleArgumentsPerToken = true };
         var samples = new Option<int>("--samples") { Description = "Positions per workspace", DefaultValueFactory = _ => 300 };
         var command = new Command("actions", "Inline completion latency during a running AI action vs idle, and codeAction latency on real solutions") { model, threads, rounds, workspaces, samples };
@@ -66,7 +68,7 @@ internal static class BenchCommand
             }
             try
             {
-                var result = await bench.RunTypingAsync(Path.GetFullPath(path), parse.GetValue(threads), parse.GetValue(rounds), ct).ConfigureAwait(false);
+                var result = parse.GetValue(rounds) > 0 ? await bench.RunTypingAsync(Path.GetFullPath(path), parse.GetValue(threads), parse.GetValue(rounds), ct).ConfigureAwait(false) : 0;
                 foreach (var folder in parse.GetValue(workspaces) ?? [])
                 {
                     result |= await bench.RunCodeActionsAsync(Path.GetFullPath(folder), parse.GetValue(samples), ct).ConfigureAwait(false);

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using CodeLsp.Server.Benchmarks;
 using CodeLsp.Server.Benchmarks.Fuzz;
+using CodeLsp.Server.Benchmarks.Idle;
 using CodeLsp.Server.Benchmarks.Load;
+using CodeLsp.Server.Benchmarks.OddFiles;
 using CodeLsp.Server.Benchmarks.Privacy;
 
 namespace CodeLsp.Server.Cli;
@@ -58,6 +60,29 @@ internal static class RobustnessBenchCommands
         var command = new Command("load", "Rapid edits, completions and cancellations: every request answered or cancelled, texts equal a replay, peak memory") { model, cycles, documents, seed };
         command.SetAction((parse, ct) => new LoadBenchmark(Console.Out).RunAsync(
             parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(cycles), parse.GetValue(documents), parse.GetValue(seed), ct));
+        return command;
+    }
+
+    public static Command CreateIdle()
+    {
+        var model = new Option<string?>("--model") { Description = "GGUF model (default: a generated 512-dim, 8-layer model)" };
+        var workspace = new Option<string?>("--workspace") { Description = "A folder whose projects to load as well" };
+        var quiet = new Option<int>("--quiet-seconds") { Description = "Seconds without requests before measuring", DefaultValueFactory = _ => 10 };
+        var window = new Option<int>("--window-seconds") { Description = "Seconds measured", DefaultValueFactory = _ => 30 };
+        var unload = new Option<double>("--unload-after") { Description = "unloadAfterIdleMinutes to set; > 0 also measures memory after the unload and the reload", DefaultValueFactory = _ => 0 };
+        var command = new Command("idle", "CPU time and wakeups of an idle server, per thread; memory freed by unloadAfterIdleMinutes") { model, workspace, quiet, window, unload };
+        command.SetAction((parse, ct) => new IdleBenchmark(Console.Out).RunAsync(
+            parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(workspace) is { } w ? Path.GetFullPath(w) : null,
+            TimeSpan.FromSeconds(parse.GetValue(quiet)), TimeSpan.FromSeconds(parse.GetValue(window)), parse.GetValue(unload), ct));
+        return command;
+    }
+
+    public static Command CreateOddFiles()
+    {
+        var model = new Option<string?>("--model") { Description = "GGUF model (default: a generated tiny model)" };
+        var probes = new Option<int>("--probes") { Description = "Probe completions measured alone first", DefaultValueFactory = _ => 10 };
+        var command = new Command("odd-files", "10 MB, a 100,000-character line, binary, invalid UTF-8, \\r-only line ends: answers, log lines, and a concurrent request's latency") { model, probes };
+        command.SetAction((parse, ct) => new OddFilesBenchmark(Console.Out).RunAsync(parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(probes), ct));
         return command;
     }
 }

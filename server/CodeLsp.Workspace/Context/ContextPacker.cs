@@ -8,6 +8,7 @@ namespace CodeLsp.Workspace.Context;
 /// group's header and closing brace the first time the group appears). Compact tier: the rest of the budget lists
 /// the names of the next-best members that did not fit, per declaring type (<c>// More in Order: Lines, Status</c>):
 /// a name costs two or three tokens where a signature costs thirty, and a name the model has seen is one it can write.
+/// What the compact tier does not use (nothing to list) goes back to declarations, in score order.
 /// Rendering is C# in line comments: the compact lines first, then each group as a declaration header with its
 /// members indented under it; groups, and the members inside a group, go from the least to the most relevant, so the
 /// most relevant fact sits nearest the code the model continues (FIM models attend most to what is closest), and a
@@ -61,6 +62,19 @@ public static class ContextPacker
             listed.Add(item.Container + "." + item.Name);
             containers.Add(item.Container);
             result[index] = item with { Included = true, Compact = true };
+        }
+
+        // What the compact tier left (nothing to list by name, as for snippets alone) goes back to declarations.
+        for (var index = 0; index < result.Count; index++)
+        {
+            var item = result[index];
+            if (item.Included || item.Score <= 0) continue;
+            var cost = budget.CountTokens(Comment(item.Group is null ? item.Text : Indent(item.Text)));
+            if (item.Group is { } group && !openGroups.Contains(group)) cost += budget.CountTokens(Comment(group + "\n{\n}"));
+            if (used + cost > budget.Tokens) continue;
+            used += cost;
+            if (item.Group is not null) openGroups.Add(item.Group);
+            result[index] = item with { Included = true };
         }
 
         var rendered = Render(result.Where(i => i.Included));

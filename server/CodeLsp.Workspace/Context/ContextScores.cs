@@ -9,7 +9,7 @@ internal static class ContextScores
     public const double ReceiverExtensionSource = 0.85;
     public const double ReceiverInheritedMetadata = 0.72;
     public const double ReceiverMemberMetadata = 0.78;
-    public const double ReceiverExtensionMetadata = 0.45;
+    public const double ReceiverExtensionMetadata = 0.60;
     public const double ChainedMember = 0.60;
     public const double OverloadAfterDot = 0.74;
     public const double TypedPrefixBonus = 0.10;
@@ -47,7 +47,7 @@ internal static class ContextScores
     public const double StatementStartSnippetScale = 0.40;
 
     /// <summary>What the solution's use of a name adds (<see cref="UsageIndex.Bonus"/>): up to this much, reached at <see cref="UsageSaturation"/> uses.</summary>
-    public const double UsageBonus = 0.15;
+    public const double UsageBonus = 0.20;
 
     public const int UsageSaturation = 256;
 
@@ -71,7 +71,7 @@ internal static class ContextLimits
     public const int MaxChainedMembers = 12;
 
     /// <summary>How many of the types in use (nearest first) also offer the extension methods the solution calls on them.</summary>
-    public const int MaxExtendedScopeTypes = 4;
+    public const int MaxExtendedScopeTypes = 3;
 
     /// <summary>Most time spent binding the names near the caret (nearest first); the rest of the request is cheap.</summary>
     public static readonly TimeSpan ReferencedBindingBudget = TimeSpan.FromMilliseconds(10);

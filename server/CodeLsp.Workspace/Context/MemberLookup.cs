@@ -78,6 +78,8 @@ internal static class MemberLookup
             {
                 if (!fromSource && !usedNames!(method.Name)) continue;
                 if (!inScope.Contains(ns)) continue;
+                // One overload per framework name, and the reduction (type inference) is the costly step: skip it early.
+                if (!fromSource && linqReturned.Contains(method.Name)) continue;
                 if (!model.IsAccessible(position, method)) continue;
                 if (method.ReduceExtensionMethod(receiver) is not { } reduced) continue;
                 // One overload per framework operator: the model knows them; it needs to know that they apply here.

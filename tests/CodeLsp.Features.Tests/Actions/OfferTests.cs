@@ -57,7 +57,7 @@ public sealed class OfferTests
         var workspace = ActionWorkspace.Create(Source.Insert(at, "$$"), withTestProject: withTests);
         var state = new TextDocumentState(new Uri(workspace.Document.FilePath!), "csharp", 3, workspace.Text);
         var query = new CodeActionQuery(state, workspace.CaretRange, automatic) { Only = only };
-        var provider = new AiCodeActionProvider(null!, () => engine, Log.Logger);
+        var provider = new AiCodeActionProvider(null!, () => engine, Log.Logger) { ErrorBudget = TimeSpan.FromMinutes(1) };
         return await provider.OffersAsync(workspace.Document, query, engine, CancellationToken.None);
     }
 
@@ -122,6 +122,22 @@ public sealed class OfferTests
     public async Task Without_a_model_everything_is_disabled()
     {
         Assert.All(await Offers("stub", null), o => Assert.Equal("No model is loaded", o.DisabledReason));
+    }
+
+    [Fact]
+    public async Task Errors_not_known_within_the_budget_leave_the_error_fixes_out_of_that_answer_only()
+    {
+        var at = Source.IndexOf("/*error*/", StringComparison.Ordinal) + 9;
+        var workspace = ActionWorkspace.Create(Source.Insert(at, "$$"));
+        var state = new TextDocumentState(new Uri(workspace.Document.FilePath!), "csharp", 3, workspace.Text);
+        var query = new CodeActionQuery(state, workspace.CaretRange, Automatic: false);
+        var impatient = new AiCodeActionProvider(null!, () => s_instruct, Log.Logger) { ErrorBudget = TimeSpan.Zero };
+        Assert.Empty(await impatient.OffersAsync(workspace.Document, query, s_instruct, CancellationToken.None));
+        Assert.Equal(1, impatient.ErrorsLate);
+        // The errors were computed in the background: the next request has them at once.
+        await workspace.Document.GetSemanticModelAsync();
+        var warm = new AiCodeActionProvider(null!, () => s_instruct, Log.Logger) { ErrorBudget = TimeSpan.FromSeconds(30) };
+        Assert.Single(await warm.OffersAsync(workspace.Document, query, s_instruct, CancellationToken.None), o => o.Kind == ActionKinds.QuickFixAi);
     }
 
     [Fact]

@@ -18,17 +18,17 @@ internal sealed class EnumSwitchArmRule : INextEditRule
     {
         var member = (IFieldSymbol)change.After;
         var enumType = member.ContainingType;
-        var references = await SymbolFinder.FindReferencesAsync(enumType, context.After, ct).ConfigureAwait(false);
+        // References found in the solution before the edit: its compilations are warm; positions map across the edit.
         var seen = new HashSet<(DocumentId, TextSpan)>();
-        foreach (var location in references.SelectMany(r => r.Locations))
+        foreach (var site in await context.ReferenceSitesAsync(change.Before, ct).ConfigureAwait(false))
         {
-            var document = location.Document;
+            var document = site.Document;
             var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-            var node = root?.FindNode(location.Location.SourceSpan, getInnermostNodeForTie: true);
+            var node = root?.FindNode(site.Span, getInnermostNodeForTie: true);
             if (node?.FirstAncestorOrSelf<SwitchExpressionSyntax>() is not { } switchExpression) continue;
             if (!seen.Add((document.Id, switchExpression.Span))) continue;
             var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
-            if (!SymbolEqualityComparer.Default.Equals(model!.GetTypeInfo(switchExpression.GoverningExpression, ct).Type, enumType)) continue;
+            if (model!.GetTypeInfo(switchExpression.GoverningExpression, ct).Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } governing || governing.Name != enumType.Name) continue;
             var diagnostic = (await context.NewDiagnosticsAtAsync(document, switchExpression.Span, ct).ConfigureAwait(false)).FirstOrDefault(d => d.Id == "CS8509");
             if (diagnostic is null) continue; // a discard arm, or the member is already handled
             var text = await document.GetTextAsync(ct).ConfigureAwait(false);

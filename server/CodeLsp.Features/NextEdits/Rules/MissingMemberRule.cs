@@ -18,37 +18,55 @@ internal sealed class MissingMemberRule : INextEditRule
     {
         var member = change.After;
         var owner = member.ContainingType;
-        IEnumerable<INamedTypeSymbol> types = owner.TypeKind == TypeKind.Interface
-            ? await SymbolFinder.FindImplementationsAsync(owner, context.After, transitive: true, cancellationToken: ct).ConfigureAwait(false)
-            : await SymbolFinder.FindDerivedClassesAsync(owner, context.After, transitive: true, cancellationToken: ct).ConfigureAwait(false);
+        // Implementers are found in the solution before the edit (warm compilations) and mapped across it; the new
+        // CS0535/CS0534 on the type, in the solution after, says whether the member is still missing there.
+        var ownerBefore = (INamedTypeSymbol)change.Before;
+        IEnumerable<INamedTypeSymbol> types = ownerBefore.TypeKind == TypeKind.Interface
+            ? await SymbolFinder.FindImplementationsAsync(ownerBefore, context.Before, transitive: true, cancellationToken: ct).ConfigureAwait(false)
+            : await SymbolFinder.FindDerivedClassesAsync(ownerBefore, context.Before, transitive: true, cancellationToken: ct).ConfigureAwait(false);
         foreach (var type in types.Where(t => !t.IsAbstract && t.TypeKind is TypeKind.Class or TypeKind.Struct).Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default))
         {
-            var implemented = owner.TypeKind == TypeKind.Interface
-                ? type.FindImplementationForInterfaceMember(member) is not null
-                : type.GetMembers(member.Name).Any(m => m.IsOverride && IsOverrideOf(m, member));
-            if (implemented) continue;
-            var declaration = type.DeclaringSyntaxReferences
-                .Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>()
-                .OrderByDescending(d => d.BaseList?.Types.Any(t => t.Type.ToString().Contains(owner.Name, StringComparison.Ordinal)) ?? false)
-                .FirstOrDefault();
-            if (declaration is null || context.After.GetDocument(declaration.SyntaxTree) is not { } document) continue;
+            TypeDeclarationSyntax? declaration = null;
+            Document? document = null;
+            foreach (var reference in type.DeclaringSyntaxReferences.OrderByDescending(r => (r.GetSyntax(ct) as TypeDeclarationSyntax)?.BaseList?.Types.Any(t => t.Type.ToString().Contains(owner.Name, StringComparison.Ordinal)) ?? false))
+            {
+                if (context.Before.GetDocument(reference.SyntaxTree) is not { } oldDocument || context.After.GetDocument(oldDocument.Id) is not { } newDocument) continue;
+                if (!context.TryMapToAfter(oldDocument.Id, reference.Span, out var mapped)) continue;
+                var newRoot = await newDocument.GetSyntaxRootAsync(ct).ConfigureAwait(false);
+                declaration = newRoot?.FindNode(mapped, getInnermostNodeForTie: true).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+                document = newDocument;
+                if (declaration is not null) break;
+            }
+            if (declaration is null || document is null) continue;
             var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
             var text = await document.GetTextAsync(ct).ConfigureAwait(false);
             var siteSpan = declaration.BaseList?.Span ?? declaration.Identifier.Span;
             var diagnostic = (await context.NewDiagnosticsAtAsync(document, declaration.Span, ct).ConfigureAwait(false))
                 .FirstOrDefault(d => d.Id is "CS0535" or "CS0534" && d.GetMessage().Contains(member.Name, StringComparison.Ordinal));
+            if (diagnostic is null) continue; // implemented already (or by a base type)
             var close = declaration.CloseBraceToken;
-            if (close.IsMissing) continue;
-            var stub = Stub(member, owner.TypeKind == TypeKind.Interface, model!, close.SpanStart);
+            var bodiless = close.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.None) && declaration.SemicolonToken.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SemicolonToken);
+            if (close.IsMissing && !bodiless) continue;
+            var stub = Stub(member, owner.TypeKind == TypeKind.Interface, model!, bodiless ? declaration.SemicolonToken.SpanStart : close.SpanStart);
             if (stub is null)
             {
                 context.Explain(document, siteSpan, diagnostic?.Id, $"no stub for a {member.Kind} like `{member.Name}`");
                 continue;
             }
+            var newLine = NewLineOf(text);
+            var reason = $"`{owner.Name}` has a new {(owner.TypeKind == TypeKind.Interface ? "member" : "abstract member")} `{member.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}`";
+            if (bodiless)
+            {
+                // "record R(...) : I;" gets a body for the stub.
+                var indent = NextEditSyntax.IndentationAt(text, declaration.SpanStart);
+                context.Propose(new ProposedEdit(document, declaration.SemicolonToken.Span,
+                    $"{newLine}{indent}{{{newLine}{indent}    {stub}{newLine}{indent}}}",
+                    $"Implement `{member.Name}` in `{type.Name}`", reason, NextEditSource.Compiler, diagnostic, declaration.Span));
+                continue;
+            }
             var closeIndent = NextEditSyntax.IndentationAt(text, close.SpanStart);
             var memberIndent = declaration.Members.Count > 0 ? NextEditSyntax.IndentationAt(text, declaration.Members[^1].SpanStart) : closeIndent + "    ";
             var closeOnOwnLine = text.ToString(TextSpan.FromBounds(text.Lines.GetLineFromPosition(close.SpanStart).Start, close.SpanStart)).Trim().Length == 0;
-            var newLine = NewLineOf(text);
             TextSpan span;
             string newText;
             if (closeOnOwnLine)
@@ -63,8 +81,7 @@ internal sealed class MissingMemberRule : INextEditRule
             }
             context.Propose(new ProposedEdit(document, span, newText,
                 $"Implement `{member.Name}` in `{type.Name}`",
-                $"`{owner.Name}` has a new {(owner.TypeKind == TypeKind.Interface ? "member" : "abstract member")} `{member.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}`",
-                NextEditSource.Compiler, diagnostic, declaration.Span));
+                reason, NextEditSource.Compiler, diagnostic, declaration.Span));
         }
     }
 

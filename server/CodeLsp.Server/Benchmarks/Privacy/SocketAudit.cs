@@ -14,7 +14,7 @@ internal sealed record SeenSocket(int Pid, string Family, string Path);
 /// </summary>
 internal sealed class SocketAudit : IAsyncDisposable
 {
-    private static readonly string[] InetTables = ["tcp", "tcp6", "udp", "udp6", "raw", "raw6", "udplite", "udplite6"];
+    private static readonly string[] InetTables = ["tcp", "tcp6", "udp", "udp6", "raw", "raw6", "udplite", "udplite6", "netlink", "packet"];
     private readonly int _rootPid;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
@@ -37,6 +37,15 @@ internal sealed class SocketAudit : IAsyncDisposable
 
     public int Samples { get; private set; }
 
+    /// <summary>Sockets that closed before they could be classified.</summary>
+    public int Gone { get; private set; }
+
+    private static bool StillOpen(string fd, string target)
+    {
+        try { return new FileInfo(fd).LinkTarget == target; }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return false; }
+    }
+
     public void SampleOnce()
     {
         foreach (var pid in ProcessTree(_rootPid))
@@ -52,7 +61,15 @@ internal sealed class SocketAudit : IAsyncDisposable
                 if (target is null || !target.StartsWith("socket:[", StringComparison.Ordinal)) continue;
                 var inode = target[8..^1];
                 if (Seen.ContainsKey((pid, inode))) continue;
-                Seen[(pid, inode)] = Classify(pid, inode);
+                var seen = Classify(pid, inode);
+                if (seen.Family == "other" && !StillOpen(fd, target))
+                {
+                    // Closed between reading the fd and reading the tables (.NET's protocol probes, build host connect retries
+                    // live microseconds): nothing to classify; strace, when present, sees those calls.
+                    Gone++;
+                    continue;
+                }
+                Seen[(pid, inode)] = seen;
             }
         }
         Samples++;
@@ -75,7 +92,9 @@ internal sealed class SocketAudit : IAsyncDisposable
                 foreach (var line in File.ReadLines(path).Skip(1))
                 {
                     var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                    if (columns.Length > 9 && columns[9] == inode) return new SeenSocket(pid, table, $"{columns[1]} -> {columns[2]}");
+                    // tcp/udp/raw and netlink: the inode is column 9; packet: column 8.
+                    var inodeColumn = table == "packet" ? 8 : 9;
+                    if (columns.Length > inodeColumn && columns[inodeColumn] == inode) return new SeenSocket(pid, table, table is "netlink" or "packet" ? "" : $"{columns[1]} -> {columns[2]}");
                 }
             }
         }

@@ -184,7 +184,7 @@ internal sealed class AiRunCommand(ServerState server)
     /// <summary>Domain edits as one workspace edit: versioned document edits and created files, annotated as AI-made where the client honours it.</summary>
     internal static WorkspaceEdit ToWorkspaceEdit(IReadOnlyList<FileEdit> edits, string? model, bool annotate = false)
     {
-        var changes = new List<object>();
+        var changes = new List<DocumentChange>();
         var annotation = annotate ? AnnotationId : null;
         foreach (var edit in edits)
         {

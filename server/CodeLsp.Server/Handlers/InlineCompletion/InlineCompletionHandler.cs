@@ -12,6 +12,14 @@ internal sealed class InlineCompletionHandler(ServerState server) : IRequestHand
 {
     private static readonly InlineCompletionList Empty = new();
 
+    /// <summary>
+    /// Documents longer than this get no suggestions: the first request would parse the whole file (a 10 MB generated file
+    /// took 20 s here, holding its request), and nobody writes such files by hand. Measured with <c>codelsp bench odd-files</c>.
+    /// </summary>
+    public const int MaxDocumentChars = 1_000_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, int> _toldTooLarge = new();
+
     public async Task<InlineCompletionList> HandleAsync(InlineCompletionParams request, RequestContext context, CancellationToken cancellationToken)
     {
         var document = context.GetDocument(request.TextDocument.Uri);
@@ -22,6 +30,14 @@ internal sealed class InlineCompletionHandler(ServerState server) : IRequestHand
         }
         if (!document.IsCSharp || !server.Settings.Assistant.Enabled)
         {
+            return Empty;
+        }
+        if (document.Text.Length > MaxDocumentChars)
+        {
+            if (_toldTooLarge.TryAdd(document.Uri, document.Version))
+            {
+                server.Logger.Warning("No suggestions in {Uri}: {Chars:N0} characters is more than the {Max:N0} CodeLsp completes in", document.Uri, document.Text.Length, MaxDocumentChars);
+            }
             return Empty;
         }
 
