@@ -146,7 +146,7 @@ async function start(): Promise<void> {
     const newClient = new LanguageClient(
         'codelsp',
         'CodeLsp',
-        { command: launch.command, args: launch.args, options: { env: serverEnvironment(process.env, settings, await secrets.get(apiKeySecret)) } },
+        { command: launch.command, args: launch.args, options: { env: serverEnvironment(process.env, settings, await storedApiKey()) } },
         clientOptions,
     );
     // Registered before start() so they replace the client's defaults, also after a restart.
@@ -392,6 +392,16 @@ async function offerModel(): Promise<void> {
         await pullModel(model.name, model.displayName);
     } else if (choice === 'Choose a Model…') {
         await selectModel();
+    }
+}
+
+/** The key kept by "Set Engine API Key…"; a secret store that cannot be read (some remote hosts) means no key, not no server. */
+async function storedApiKey(): Promise<string | undefined> {
+    try {
+        return await secrets.get(apiKeySecret);
+    } catch (error) {
+        output.warn(`Could not read the engine API key from the secret storage: ${String(error)}`);
+        return undefined;
     }
 }
 

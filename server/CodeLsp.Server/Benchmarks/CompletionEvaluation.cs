@@ -38,7 +38,11 @@ internal sealed record EvaluationColumn(
 internal sealed record EvaluationReport(
     string Solution, string Engine, bool Noise, int Seed, int SitesFound, int SitesAsked, IReadOnlyDictionary<string, int> SitesByKind,
     IReadOnlyList<EvaluationColumn> Columns, double ModelMsP50WithContext, double ModelMsP50WithoutContext, int TruthInWindow, int TruthInContext,
-    double LoadSeconds, double RunSeconds);
+    double LoadSeconds, double RunSeconds)
+{
+    /// <summary>Where a site's true rest appears in the context only (another declaration or file holding the same code), for the reader to judge.</summary>
+    public IReadOnlyList<string> ContextRepeats { get; init; } = [];
+}
 
 /// <summary>
 /// <c>codelsp eval completions</c>: seeded completion sites in a real solution (after a '.', at statement starts,
@@ -85,6 +89,7 @@ internal sealed class CompletionEvaluation(TextWriter output, ILogger logger)
         var results = new List<SiteResult>();
         var modelMs = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
         int truthInWindow = 0, truthInContext = 0;
+        var contextRepeats = new List<string>();
         var store = new DocumentStore();
         var version = 0;
         var runClock = Stopwatch.StartNew();
@@ -132,7 +137,9 @@ internal sealed class CompletionEvaluation(TextWriter output, ILogger logger)
                     else if ((prompt.Context ?? "").Contains(truth.Trim(), StringComparison.Ordinal))
                     {
                         truthInContext++;
-                        logger.Debug("Eval: the true rest {Truth} of {Path}:{Offset} appears in the context:\n{Context}", truth.Trim(), site.Path, site.Offset, prompt.Context);
+                        var line = originalText.Lines.GetLinePosition(site.Offset);
+                        var item = prompt.Context!.Split('\n').First(l => l.Contains(truth.Trim(), StringComparison.Ordinal)).Trim();
+                        contextRepeats.Add(Invariant($"{Path.GetRelativePath(folder, site.Path)}:{line.Line + 1}:{line.Character + 1} `{truth.Trim()}` in context line `{item}`"));
                     }
                 }
                 results.Add(new SiteResult(site, kind, truth, unseen, contextOn, suggestion, verdict));
@@ -153,7 +160,10 @@ internal sealed class CompletionEvaluation(TextWriter output, ILogger logger)
         }
         var report = new EvaluationReport(folder, engineName, noise, options.Seed, sites.Count, sampled.Count,
             results.Where(r => r.ContextOn).GroupBy(r => r.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            columns, P50(modelMs[true]), P50(modelMs[false]), truthInWindow, truthInContext, loadSeconds, total.Elapsed.TotalSeconds);
+            columns, P50(modelMs[true]), P50(modelMs[false]), truthInWindow, truthInContext, loadSeconds, total.Elapsed.TotalSeconds)
+        {
+            ContextRepeats = contextRepeats,
+        };
         if (json) output.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         else Print(report);
         return report;
@@ -211,6 +221,7 @@ internal sealed class CompletionEvaluation(TextWriter output, ILogger logger)
         output.WriteLine();
         output.WriteLine(Invariant($"Model time per request p50: {report.ModelMsP50WithContext:F0} ms with context, {report.ModelMsP50WithoutContext:F0} ms without"));
         output.WriteLine(Invariant($"Sites whose true rest (8+ characters) appears verbatim elsewhere: {report.TruthInWindow} in the prompt window, {report.TruthInContext} more only in the context (code repeats itself; the masked line itself is nowhere)"));
+        foreach (var repeat in report.ContextRepeats) output.WriteLine("  " + repeat);
         output.WriteLine(Invariant($"Load {report.LoadSeconds:F1} s; whole run {report.RunSeconds:F1} s"));
 
         void Row(string label, Func<EvaluationColumn, string> value) => output.WriteLine(label.PadRight(34) + string.Concat(c.Select(x => value(x).PadLeft(24))));

@@ -96,8 +96,9 @@ internal static class BenchCommand
     private static Command CreateRemote()
     {
         var keystrokes = new Option<int>("--keystrokes") { Description = "Keystrokes typed with an awaited request after each", DefaultValueFactory = _ => 150 };
-        var command = new Command("remote", "Drive the server over LSP against llama.cpp, Ollama and vLLM doubles on 127.0.0.1: server overhead per remote completion, a burst at 30 ms a key") { keystrokes };
-        command.SetAction((parse, ct) => new RemoteEngineBenchmark(Console.Out).RunAsync(parse.GetValue(keystrokes), ct));
+        var kinds = new Option<string[]>("--kinds") { Description = "Engine kinds in the order measured (default: llama.cpp ollama openai)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("remote", "Drive the server over LSP against llama.cpp, Ollama and vLLM doubles on 127.0.0.1: server overhead per remote completion, a burst at 30 ms a key") { keystrokes, kinds };
+        command.SetAction((parse, ct) => new RemoteEngineBenchmark(Console.Out).RunAsync(parse.GetValue(keystrokes), ct, parse.GetValue(kinds)));
         return command;
     }
 
