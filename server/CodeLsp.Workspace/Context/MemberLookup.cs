@@ -61,10 +61,11 @@ internal static class MemberLookup
     /// reduced (their receiver parameter bound): the solution's own, plus common LINQ operators when System.Linq is imported.
     /// </summary>
     /// <param name="usedNames">
-    /// When given, extension methods of referenced packages and the framework whose name it accepts come too (the
-    /// ones the solution calls: <c>services.AddScoped</c>, <c>value.ShouldBe</c>); each assembly is indexed once.
+    /// When given, extension methods of referenced packages and the framework whose name the solution uses come too
+    /// (the ones it calls: <c>services.AddScoped</c>, <c>value.ShouldBe</c>); each assembly is indexed once, and its
+    /// used ones are listed again only when the set of used names changes (<see cref="UsageIndex.NameSetVersion"/>).
     /// </param>
-    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver, Func<string, bool>? usedNames = null,
+    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver, UsageIndex? usedNames = null,
         IReadOnlySet<string>? namespacesInScope = null)
     {
         var inScope = namespacesInScope ?? NamespacesInScope(model, position);
@@ -74,14 +75,13 @@ internal static class MemberLookup
         foreach (var assembly in assemblies)
         {
             var fromSource = assembly is ISourceAssemblySymbol;
-            foreach (var (method, ns) in ExtensionIndex.GetValue(assembly, IndexExtensionMethods))
+            foreach (var (method, ns) in fromSource ? ExtensionIndex.GetValue(assembly, IndexExtensionMethods) : UsedExtensionMethods(assembly, usedNames!))
             {
-                if (!fromSource && !usedNames!(method.Name)) continue;
                 if (!inScope.Contains(ns)) continue;
                 // One overload per framework name, and the reduction (type inference) is the costly step: skip it early.
                 if (!fromSource && linqReturned.Contains(method.Name)) continue;
-                if (!MightApply(method, receiver) || !model.IsAccessible(position, method)) continue;
-                if (method.ReduceExtensionMethod(receiver) is not { } reduced) continue;
+                if (!MightApply(method, receiver) || !IsAccessible(model, position, method)) continue;
+                if (Reduce(method, receiver) is not { } reduced) continue;
                 // One overload per framework operator: the model knows them; it needs to know that they apply here.
                 if (!fromSource && !linqReturned.Add(method.Name)) continue;
                 yield return (reduced, fromSource);
@@ -98,9 +98,27 @@ internal static class MemberLookup
         {
             // One overload per operator: the model knows LINQ; it needs to know that it applies here.
             if (member is not IMethodSymbol { IsExtensionMethod: true } method || !CommonLinqOperators.Contains(method.Name) || seen.Contains(method.Name) || linqReturned.Contains(method.Name)) continue;
-            if (method.ReduceExtensionMethod(receiver) is { } reduced && seen.Add(method.Name)) yield return (reduced, false);
+            if (Reduce(method, receiver) is { } reduced && seen.Add(method.Name)) yield return (reduced, false);
         }
     }
+
+    /// <summary>
+    /// <c>SemanticModel.IsAccessible</c> with a fast path: a public member of public types (type arguments included)
+    /// is accessible from anywhere, so the binder at the position is not needed; it is asked only about the rest.
+    /// </summary>
+    public static bool IsAccessible(SemanticModel model, int position, ISymbol symbol) =>
+        symbol.DeclaredAccessibility == Accessibility.Public && (symbol.ContainingType is null || IsPublicEverywhere(symbol.ContainingType)) ||
+        model.IsAccessible(position, symbol);
+
+    private static bool IsPublicEverywhere(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => true,
+        IArrayTypeSymbol array => IsPublicEverywhere(array.ElementType),
+        INamedTypeSymbol named => named.DeclaredAccessibility == Accessibility.Public &&
+                                  (named.ContainingType is null || IsPublicEverywhere(named.ContainingType)) &&
+                                  named.TypeArguments.All(IsPublicEverywhere),
+        _ => false,
+    };
 
     /// <summary>
     /// A cheap test before the costly reduction (type inference): the receiver can convert to the extension's `this`
@@ -144,6 +162,44 @@ internal static class MemberLookup
             names.Add(ns.IsGlobalNamespace ? "<global namespace>" : ns.ToDisplayString());
         return names;
     }
+
+    /// <summary>
+    /// <c>ReduceExtensionMethod</c> (type inference: the costly step), remembered per receiver type and method. Both
+    /// are immutable symbols, so the answer never goes stale: framework types and methods keep theirs across edits,
+    /// and a new compilation's source symbols start empty. Weak on both keys: nothing outlives its compilation.
+    /// </summary>
+    internal static IMethodSymbol? Reduce(IMethodSymbol method, ITypeSymbol receiver)
+    {
+        var byMethod = Reductions.GetValue(receiver, static _ => new ConditionalWeakTable<IMethodSymbol, Reduction>());
+        return byMethod.GetValue(method, m => new Reduction(m.ReduceExtensionMethod(receiver))).Reduced;
+    }
+
+    private sealed record Reduction(IMethodSymbol? Reduced);
+
+    private static readonly ConditionalWeakTable<ITypeSymbol, ConditionalWeakTable<IMethodSymbol, Reduction>> Reductions = new();
+
+    /// <summary>The extension methods of a referenced assembly whose names the solution uses, kept per set of used names.</summary>
+    internal static (IMethodSymbol Method, string Namespace)[] UsedExtensionMethods(IAssemblySymbol assembly, UsageIndex usage)
+    {
+        var box = UsedExtensionIndex.GetValue(assembly, _ => new UsedExtensions());
+        var version = usage.NameSetVersion;
+        if (box.Current is { } current && ReferenceEquals(current.Usage, usage) && current.Version == version) return current.Methods;
+        var all = ExtensionIndex.GetValue(assembly, IndexExtensionMethods);
+        var used = usage.Used(all.Select(m => m.Method.Name));
+        var methods = all.Where((_, i) => used[i]).ToArray();
+        // Another request may list them at the same time: either answer is right for this version.
+        box.Current = new UsedExtensionList(usage, version, methods);
+        return methods;
+    }
+
+    private sealed record UsedExtensionList(UsageIndex Usage, int Version, (IMethodSymbol Method, string Namespace)[] Methods);
+
+    private sealed class UsedExtensions
+    {
+        public volatile UsedExtensionList? Current;
+    }
+
+    private static readonly ConditionalWeakTable<IAssemblySymbol, UsedExtensions> UsedExtensionIndex = new();
 
     private static (IMethodSymbol Method, string Namespace)[] IndexExtensionMethods(IAssemblySymbol assembly)
     {

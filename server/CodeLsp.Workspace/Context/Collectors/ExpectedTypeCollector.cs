@@ -34,7 +34,7 @@ internal static class ExpectedTypeCollector
         var taken = 0;
         foreach (var (member, score) in members)
         {
-            if (!site.Model.IsAccessible(site.Offset, member)) continue;
+            if (!MemberLookup.IsAccessible(site.Model, site.Offset, member)) continue;
             items.AddMember(site, ContextItemKinds.ExpectedType, member, score, $"a static member of {expected.Name}, the type expected after '{token.Text}'");
             if (++taken == MaxMembersPerType) break;
         }

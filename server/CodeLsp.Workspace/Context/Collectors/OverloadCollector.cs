@@ -39,7 +39,7 @@ internal static class OverloadCollector
                     break;
                 case BaseObjectCreationExpressionSyntax creation:
                     var created = model.GetTypeInfo(creation, ct).Type as INamedTypeSymbol;
-                    overloads = created?.InstanceConstructors.Where(c => model.IsAccessible(site.Offset, c)) ?? [];
+                    overloads = created?.InstanceConstructors.Where(c => MemberLookup.IsAccessible(model, site.Offset, c)) ?? [];
                     chosen = model.GetSymbolInfo(creation, ct).Symbol;
                     callee = creation is ObjectCreationExpressionSyntax o ? $"new {o.Type}" : $"new {created?.Name}";
                     break;

@@ -63,22 +63,26 @@ internal static class ReceiverMemberCollector
 
         var typeName = type.ToDisplayString(SymbolSignatures.TypeFormat);
         var ranked = new List<(ISymbol Member, double Score, string Why)>();
+        var reasons = new Dictionary<INamedTypeSymbol, string>(SymbolEqualityComparer.Default);
+        var ownReason = $"member of {typeName}, the type of '{receiver}'";
         foreach (var (member, inherited) in MemberLookup.Members(type))
         {
             if (member is INamedTypeSymbol ? !isStatic : member.IsStatic != isStatic) continue;
-            if (!model.IsAccessible(site.Offset, member)) continue;
+            if (!MemberLookup.IsAccessible(model, site.Offset, member)) continue;
             var fromSource = IsFromSource(member);
             var score = inherited
                 ? (fromSource ? ContextScores.ReceiverInheritedSource : ContextScores.ReceiverInheritedMetadata)
                 : (fromSource ? ContextScores.ReceiverMemberSource : ContextScores.ReceiverMemberMetadata);
+            // One reason per declaring type: formatting a type name per member costs more than ranking it.
             var why = inherited
-                ? $"member of {typeName} inherited from {member.ContainingType?.ToDisplayString(SymbolSignatures.TypeFormat)}, after '{receiver}.'"
-                : $"member of {typeName}, the type of '{receiver}'";
+                ? reasons.TryGetValue(member.ContainingType, out var known) ? known
+                    : reasons[member.ContainingType] = $"member of {typeName} inherited from {member.ContainingType?.ToDisplayString(SymbolSignatures.TypeFormat)}, after '{receiver}.'"
+                : ownReason;
             ranked.Add((member, score + PrefixScore(member.Name, typedPrefix) + site.UsageScore(member), why));
         }
         if (!isStatic)
         {
-            foreach (var (reduced, fromSource) in MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.IsUsed, site.NamespacesInScope))
+            foreach (var (reduced, fromSource) in MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.Usage, site.NamespacesInScope))
             {
                 ranked.Add((reduced, (fromSource ? ContextScores.ReceiverExtensionSource : ContextScores.ReceiverExtensionMetadata) + PrefixScore(reduced.Name, typedPrefix) + site.UsageScore(reduced),
                     $"extension method in scope for {typeName}, after '{receiver}.'"));
@@ -133,14 +137,14 @@ internal static class ReceiverMemberCollector
                     .Select((m, index) => (m.Member, Score: ContextScores.ChainedMember - 0.002 * index + site.UsageScore(m.Member)));
                 if (!isStatic)
                 {
-                    candidates = candidates.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, nextType, site.IsUsed, site.NamespacesInScope)
+                    candidates = candidates.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, nextType, site.Usage, site.NamespacesInScope)
                         .Where(e => e.FromSource || site.Usage.Count(e.Reduced.Name) > 0)
                         .Select(e => ((ISymbol)e.Reduced, (e.FromSource ? ContextScores.ChainedMember - 0.05 : ContextScores.ScopeTypeMemberMetadata) + site.UsageScore(e.Reduced))));
                 }
                 var taken = 0;
                 foreach (var (candidate, score) in candidates.OrderByDescending(c => c.Score))
                 {
-                    if (!model.IsAccessible(site.Offset, candidate)) continue;
+                    if (!MemberLookup.IsAccessible(model, site.Offset, candidate)) continue;
                     items.AddMember(site, ContextItemKinds.ReceiverMember, candidate, score, why);
                     if (++taken == MaxChainedMembers) break;
                 }
@@ -155,7 +159,7 @@ internal static class ReceiverMemberCollector
     private static void AddNamespaceMembers(ContextSite site, ContextItemList items, INamespaceSymbol ns, string typedPrefix, string receiver)
     {
         var members = ns.GetMembers()
-            .Where(m => m is INamespaceSymbol || m is INamedTypeSymbol type && site.Model.IsAccessible(site.Offset, type))
+            .Where(m => m is INamespaceSymbol || m is INamedTypeSymbol type && MemberLookup.IsAccessible(site.Model, site.Offset, type))
             .Select(m => (Member: m, Score: (IsFromSource(m) ? ContextScores.ReceiverMemberSource : ContextScores.ReceiverMemberMetadata) + PrefixScore(m.Name, typedPrefix) + site.Usage.Bonus(m.Name)))
             .OrderByDescending(m => m.Score).ThenBy(m => m.Member.Name, StringComparer.Ordinal)
             .Take(MaxReceiverMembers);

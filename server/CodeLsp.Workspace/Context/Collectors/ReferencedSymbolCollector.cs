@@ -119,22 +119,25 @@ internal static class ReferencedSymbolCollector
                                  (member.DeclaredAccessibility != Accessibility.Private || SymbolEqualityComparer.Default.Equals(member.ContainingType, site.EnclosingSymbol?.ContainingType)) &&
                                  (fromSource || member.DeclaredAccessibility == Accessibility.Public))
                 // The members this solution uses most first: a framework type's declaration order says nothing.
-                .Select((member, index) => (Member: member, Score: memberScore - 0.002 * index + site.UsageScore(member)));
+                .Select((member, index) => (Member: member, Score: memberScore - 0.002 * index + site.UsageScore(member))).ToList().AsEnumerable();
+            phase("scope types: members");
             // The extension methods the solution calls on the nearest types (`result.ShouldBeTrue()`, `rule.NotNull()`).
             if (extended++ < MaxExtendedScopeTypes)
             {
-                members = members.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.IsUsed, site.NamespacesInScope)
+                members = members.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.Usage, site.NamespacesInScope)
                     .Where(e => site.IsUsed(e.Reduced.Name))
                     .Select(e => ((ISymbol)e.Reduced, (e.FromSource ? memberScore - 0.02 : ContextScores.ScopeTypeMemberMetadata) + site.UsageScore(e.Reduced))));
             }
-            members = members.OrderByDescending(m => m.Score);
+            members = members.OrderByDescending(m => m.Score).ToList();
+            phase("scope types: extensions");
             var taken = 0;
             foreach (var (member, memberRank) in members)
             {
-                if (!model.IsAccessible(site.Offset, member)) continue;
+                if (!MemberLookup.IsAccessible(model, site.Offset, member)) continue;
                 items.AddMember(site, ContextItemKinds.TypeMember, member, memberRank, $"member of {type.Name}, {why}");
                 if (++taken == MaxMembersPerType) break;
             }
+            phase("scope types: add");
         }
     }
 
