@@ -21,7 +21,7 @@ internal static class MemberLookup
         "Count", "Sum", "Min", "Max", "MinBy", "MaxBy", "Average", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending",
         "GroupBy", "ToList", "ToArray", "ToDictionary", "ToHashSet", "Distinct", "Take", "Skip", "Concat", "Contains", "Aggregate", "Zip");
 
-    private static readonly ConditionalWeakTable<IAssemblySymbol, (IMethodSymbol Method, string Namespace)[]> ExtensionIndex = new();
+    private static readonly ConditionalWeakTable<IAssemblySymbol, Dictionary<string, (IMethodSymbol Method, int Order)[]>> ExtensionIndex = new();
 
     /// <summary>Members of the type and its base types (interfaces: all base interfaces), nearest first, hidden names once.</summary>
     public static IEnumerable<(ISymbol Member, bool Inherited)> Members(ITypeSymbol type)
@@ -60,32 +60,22 @@ internal static class MemberLookup
     /// Extension methods applicable to <paramref name="receiver"/> and in scope at <paramref name="position"/>, already
     /// reduced (their receiver parameter bound): the solution's own, plus common LINQ operators when System.Linq is imported.
     /// </summary>
-    /// <param name="usedNames">
-    /// When given, extension methods of referenced packages and the framework whose name the solution uses come too
-    /// (the ones it calls: <c>services.AddScoped</c>, <c>value.ShouldBe</c>); each assembly is indexed once, and its
-    /// used ones are listed again only when the set of used names changes (<see cref="UsageIndex.NameSetVersion"/>).
-    /// </param>
-    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver, UsageIndex? usedNames = null,
-        IReadOnlySet<string>? namespacesInScope = null)
+    /// <param name="candidates">The extension methods in scope (<see cref="ExtensionsInScope"/>), listed once per request.</param>
+    public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver,
+        IReadOnlyList<(IMethodSymbol Method, bool FromSource)> candidates, IReadOnlySet<string> inScope)
     {
-        var inScope = namespacesInScope ?? NamespacesInScope(model, position);
         var compilation = model.Compilation;
-        var assemblies = compilation.SourceModule.ReferencedAssemblySymbols.Where(a => usedNames is not null || a is ISourceAssemblySymbol).Prepend(compilation.Assembly);
         var linqReturned = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var assembly in assemblies)
+        var receiverDefinitions = Definitions(receiver);
+        foreach (var (method, fromSource) in candidates)
         {
-            var fromSource = assembly is ISourceAssemblySymbol;
-            foreach (var (method, ns) in fromSource ? ExtensionIndex.GetValue(assembly, IndexExtensionMethods) : UsedExtensionMethods(assembly, usedNames!))
-            {
-                if (!inScope.Contains(ns)) continue;
-                // One overload per framework name, and the reduction (type inference) is the costly step: skip it early.
-                if (!fromSource && linqReturned.Contains(method.Name)) continue;
-                if (!MightApply(method, receiver) || !IsAccessible(model, position, method)) continue;
-                if (Reduce(method, receiver) is not { } reduced) continue;
-                // One overload per framework operator: the model knows them; it needs to know that they apply here.
-                if (!fromSource && !linqReturned.Add(method.Name)) continue;
-                yield return (reduced, fromSource);
-            }
+            // One overload per framework name, and the reduction (type inference) is the costly step: skip it early.
+            if (!fromSource && linqReturned.Contains(method.Name)) continue;
+            if (!MightApply(method, receiver, receiverDefinitions) || !IsAccessible(model, position, method)) continue;
+            if (Reduce(method, receiver) is not { } reduced) continue;
+            // One overload per framework operator: the model knows them; it needs to know that they apply here.
+            if (!fromSource && !linqReturned.Add(method.Name)) continue;
+            yield return (reduced, fromSource);
         }
         if (!inScope.Contains("System.Linq") || receiver.SpecialType == SpecialType.System_String) yield break;
         if (!receiver.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T) &&
@@ -125,7 +115,7 @@ internal static class MemberLookup
     /// type only when that type is a type parameter, object, or (by its definition) the receiver's type, a base type
     /// or an interface it implements.
     /// </summary>
-    private static bool MightApply(IMethodSymbol method, ITypeSymbol receiver)
+    private static bool MightApply(IMethodSymbol method, ITypeSymbol receiver, HashSet<ISymbol> receiverDefinitions)
     {
         if (method.Parameters.IsEmpty) return false;
         switch (method.Parameters[0].Type)
@@ -135,16 +125,21 @@ internal static class MemberLookup
             case INamedTypeSymbol target:
                 var definition = target.OriginalDefinition;
                 if (definition.SpecialType == SpecialType.System_Object || receiver is ITypeParameterSymbol or IErrorTypeSymbol) return true;
-                for (var type = receiver; type is not null; type = type.BaseType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, definition)) return true;
-                }
-                return receiver.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, definition));
+                return receiverDefinitions.Contains(definition);
             case IArrayTypeSymbol:
                 return receiver is IArrayTypeSymbol or ITypeParameterSymbol;
             default:
                 return true;
         }
+    }
+
+    /// <summary>The definitions of the receiver's type, its base types and its interfaces (what an extension's `this` type can name).</summary>
+    private static HashSet<ISymbol> Definitions(ITypeSymbol receiver)
+    {
+        var set = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        for (var type = receiver; type is not null; type = type.BaseType) set.Add(type.OriginalDefinition);
+        foreach (var type in receiver.AllInterfaces) set.Add(type.OriginalDefinition);
+        return set;
     }
 
     /// <summary>Namespaces whose extension methods are visible: usings (global ones too) and the enclosing namespaces.</summary>
@@ -178,30 +173,46 @@ internal static class MemberLookup
 
     private static readonly ConditionalWeakTable<ITypeSymbol, ConditionalWeakTable<IMethodSymbol, Reduction>> Reductions = new();
 
-    /// <summary>The extension methods of a referenced assembly whose names the solution uses, kept per set of used names.</summary>
-    internal static (IMethodSymbol Method, string Namespace)[] UsedExtensionMethods(IAssemblySymbol assembly, UsageIndex usage)
+    /// <summary>
+    /// The extension methods in the namespaces in scope, in declaration order: the solution's own (this project's and
+    /// its references'), plus, when <paramref name="usage"/> is given, those of referenced packages and the framework
+    /// whose names the solution uses (the ones it calls: <c>services.AddScoped</c>, <c>value.ShouldBe</c>). Each
+    /// assembly is indexed once, by namespace; a request lists them once and tries them against each type it asks about.
+    /// </summary>
+    public static IReadOnlyList<(IMethodSymbol Method, bool FromSource)> ExtensionsInScope(Compilation compilation, IReadOnlySet<string> inScope, UsageIndex? usage)
     {
-        var box = UsedExtensionIndex.GetValue(assembly, _ => new UsedExtensions());
-        var version = usage.NameSetVersion;
-        if (box.Current is { } current && ReferenceEquals(current.Usage, usage) && current.Version == version) return current.Methods;
-        var all = ExtensionIndex.GetValue(assembly, IndexExtensionMethods);
-        var used = usage.Used(all.Select(m => m.Method.Name));
-        var methods = all.Where((_, i) => used[i]).ToArray();
-        // Another request may list them at the same time: either answer is right for this version.
-        box.Current = new UsedExtensionList(usage, version, methods);
-        return methods;
+        var result = new List<(IMethodSymbol Method, bool FromSource)>();
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols.Where(a => usage is not null || a is ISourceAssemblySymbol).Prepend(compilation.Assembly))
+        {
+            var fromSource = assembly is ISourceAssemblySymbol;
+            foreach (var method in Candidates(ExtensionIndex.GetValue(assembly, IndexExtensionMethods), inScope, fromSource ? null : usage))
+                result.Add((method, fromSource));
+        }
+        return result;
     }
 
-    private sealed record UsedExtensionList(UsageIndex Usage, int Version, (IMethodSymbol Method, string Namespace)[] Methods);
-
-    private sealed class UsedExtensions
+    /// <summary>
+    /// The extension methods of one assembly in the namespaces in scope, in declaration order, those whose names the
+    /// solution uses when <paramref name="usage"/> is given. No cache keyed on the used names: an edit that types a
+    /// new name changes that set at nearly every keystroke, and reading a few namespaces' lists costs microseconds.
+    /// </summary>
+    private static IEnumerable<IMethodSymbol> Candidates(Dictionary<string, (IMethodSymbol Method, int Order)[]> index, IReadOnlySet<string> inScope, UsageIndex? usage)
     {
-        public volatile UsedExtensionList? Current;
+        List<(IMethodSymbol Method, int Order)>? found = null;
+        foreach (var ns in inScope)
+        {
+            if (!index.TryGetValue(ns, out var methods)) continue;
+            (found ??= []).AddRange(methods);
+        }
+        if (found is null) return [];
+        found.Sort((a, b) => a.Order.CompareTo(b.Order));
+        if (usage is null) return found.Select(f => f.Method);
+        var used = usage.Used(found.Select(f => f.Method.Name));
+        return found.Where((_, i) => used[i]).Select(f => f.Method);
     }
 
-    private static readonly ConditionalWeakTable<IAssemblySymbol, UsedExtensions> UsedExtensionIndex = new();
-
-    private static (IMethodSymbol Method, string Namespace)[] IndexExtensionMethods(IAssemblySymbol assembly)
+    /// <summary>The extension methods an assembly declares, by namespace, each with its place in declaration order.</summary>
+    private static Dictionary<string, (IMethodSymbol Method, int Order)[]> IndexExtensionMethods(IAssemblySymbol assembly)
     {
         var result = new List<(IMethodSymbol Method, string Namespace)>();
         var pending = new Stack<INamespaceSymbol>();
@@ -219,7 +230,8 @@ internal static class MemberLookup
                 }
             }
         }
-        return [.. result];
+        return result.Select((r, order) => (r.Method, r.Namespace, Order: order)).GroupBy(r => r.Namespace, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(r => (r.Method, r.Order)).ToArray(), StringComparer.Ordinal);
     }
 
     /// <summary>

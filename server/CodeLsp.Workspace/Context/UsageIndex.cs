@@ -29,20 +29,6 @@ internal sealed class UsageIndex
         lock (_gate) return _totals.GetValueOrDefault(name);
     }
 
-    /// <summary>
-    /// Changes whenever a name starts or stops being used (its count leaves or reaches zero), not when only counts
-    /// change: what is cached per set of used names (the framework extension methods the solution calls) is keyed on it.
-    /// </summary>
-    public int NameSetVersion
-    {
-        get
-        {
-            lock (_gate) return _nameSetVersion;
-        }
-    }
-
-    private int _nameSetVersion;
-
     /// <summary>For each name, whether the solution uses it (one lock for the whole list).</summary>
     public bool[] Used(IEnumerable<string> names)
     {
@@ -71,7 +57,6 @@ internal sealed class UsageIndex
             {
                 _files.Clear();
                 _totals.Clear();
-                _nameSetVersion++;
                 foreach (var document in solution.Projects.Where(p => p.Language == LanguageNames.CSharp).SelectMany(p => p.Documents))
                     Recount(document, ct);
             }
@@ -124,12 +109,8 @@ internal sealed class UsageIndex
         foreach (var (name, count) in counts)
         {
             var total = _totals.GetValueOrDefault(name) + sign * count;
-            if (total <= 0)
-            {
-                if (_totals.Remove(name)) _nameSetVersion++;
-            }
-            else if (!_totals.TryAdd(name, total)) _totals[name] = total;
-            else _nameSetVersion++;
+            if (total <= 0) _totals.Remove(name);
+            else _totals[name] = total;
         }
     }
 

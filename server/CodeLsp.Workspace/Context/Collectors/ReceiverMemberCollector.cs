@@ -82,7 +82,7 @@ internal static class ReceiverMemberCollector
         }
         if (!isStatic)
         {
-            foreach (var (reduced, fromSource) in MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.Usage, site.NamespacesInScope))
+            foreach (var (reduced, fromSource) in MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.ExtensionsInScope, site.NamespacesInScope))
             {
                 ranked.Add((reduced, (fromSource ? ContextScores.ReceiverExtensionSource : ContextScores.ReceiverExtensionMetadata) + PrefixScore(reduced.Name, typedPrefix) + site.UsageScore(reduced),
                     $"extension method in scope for {typeName}, after '{receiver}.'"));
@@ -137,7 +137,7 @@ internal static class ReceiverMemberCollector
                     .Select((m, index) => (m.Member, Score: ContextScores.ChainedMember - 0.002 * index + site.UsageScore(m.Member)));
                 if (!isStatic)
                 {
-                    candidates = candidates.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, nextType, site.Usage, site.NamespacesInScope)
+                    candidates = candidates.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, nextType, site.ExtensionsInScope, site.NamespacesInScope)
                         .Where(e => e.FromSource || site.Usage.Count(e.Reduced.Name) > 0)
                         .Select(e => ((ISymbol)e.Reduced, (e.FromSource ? ContextScores.ChainedMember - 0.05 : ContextScores.ScopeTypeMemberMetadata) + site.UsageScore(e.Reduced))));
                 }

@@ -124,7 +124,7 @@ internal static class ReferencedSymbolCollector
             // The extension methods the solution calls on the nearest types (`result.ShouldBeTrue()`, `rule.NotNull()`).
             if (extended++ < MaxExtendedScopeTypes)
             {
-                members = members.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.Usage, site.NamespacesInScope)
+                members = members.Concat(MemberLookup.ExtensionMethods(model, site.LookupPosition, type, site.ExtensionsInScope, site.NamespacesInScope)
                     .Where(e => site.IsUsed(e.Reduced.Name))
                     .Select(e => ((ISymbol)e.Reduced, (e.FromSource ? memberScore - 0.02 : ContextScores.ScopeTypeMemberMetadata) + site.UsageScore(e.Reduced))));
             }
