@@ -72,7 +72,7 @@ internal static class MemberLookup
             // One overload per framework name, and the reduction (type inference) is the costly step: skip it early.
             if (!fromSource && linqReturned.Contains(method.Name)) continue;
             if (!MightApply(method, receiver, receiverDefinitions) || !IsAccessible(model, position, method)) continue;
-            if (Reduce(method, receiver) is not { } reduced) continue;
+            if (Reduce(compilation, method, receiver) is not { } reduced) continue;
             // One overload per framework operator: the model knows them; it needs to know that they apply here.
             if (!fromSource && !linqReturned.Add(method.Name)) continue;
             yield return (reduced, fromSource);
@@ -88,7 +88,7 @@ internal static class MemberLookup
         {
             // One overload per operator: the model knows LINQ; it needs to know that it applies here.
             if (member is not IMethodSymbol { IsExtensionMethod: true } method || !CommonLinqOperators.Contains(method.Name) || seen.Contains(method.Name) || linqReturned.Contains(method.Name)) continue;
-            if (Reduce(method, receiver) is { } reduced && seen.Add(method.Name)) yield return (reduced, false);
+            if (Reduce(compilation, method, receiver) is { } reduced && seen.Add(method.Name)) yield return (reduced, false);
         }
     }
 
@@ -159,19 +159,52 @@ internal static class MemberLookup
     }
 
     /// <summary>
-    /// <c>ReduceExtensionMethod</c> (type inference: the costly step), remembered per receiver type and method. Both
-    /// are immutable symbols, so the answer never goes stale: framework types and methods keep theirs across edits,
-    /// and a new compilation's source symbols start empty. Weak on both keys: nothing outlives its compilation.
+    /// <c>ReduceExtensionMethod</c> (type inference: the costly step), remembered per receiver type and method, equal
+    /// symbols sharing one answer (a binding after an edit constructs new instances of the same generic types; the
+    /// speculative models do). Symbols are immutable, so an answer never goes stale: framework methods on framework
+    /// types keep theirs across edits (a bounded table); anything that involves source is kept per compilation,
+    /// weakly, so it goes with its compilation and a new compilation starts empty.
     /// </summary>
-    internal static IMethodSymbol? Reduce(IMethodSymbol method, ITypeSymbol receiver)
+    internal static IMethodSymbol? Reduce(Compilation compilation, IMethodSymbol method, ITypeSymbol receiver)
     {
-        var byMethod = Reductions.GetValue(receiver, static _ => new ConditionalWeakTable<IMethodSymbol, Reduction>());
-        return byMethod.GetValue(method, m => new Reduction(m.ReduceExtensionMethod(receiver))).Reduced;
+        if (FromMetadataOnly(receiver) && !method.Locations.Any(l => l.IsInSource))
+        {
+            if (MetadataReductions.TryGetValue((method, receiver), out var known)) return known;
+            if (MetadataReductions.Count > MaxMetadataReductions) MetadataReductions.Clear();
+            return MetadataReductions[(method, receiver)] = method.ReduceExtensionMethod(receiver);
+        }
+        var pairs = Reductions.GetValue(compilation, static _ => new(new MetadataPairComparer()));
+        if (pairs.TryGetValue((method, receiver), out var reduced)) return reduced;
+        return pairs[(method, receiver)] = method.ReduceExtensionMethod(receiver);
     }
 
-    private sealed record Reduction(IMethodSymbol? Reduced);
+    private const int MaxMetadataReductions = 50_000;
 
-    private static readonly ConditionalWeakTable<ITypeSymbol, ConditionalWeakTable<IMethodSymbol, Reduction>> Reductions = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), IMethodSymbol?> MetadataReductions =
+        new(new MetadataPairComparer());
+
+    private sealed class MetadataPairComparer : IEqualityComparer<(IMethodSymbol Method, ITypeSymbol Receiver)>
+    {
+        public bool Equals((IMethodSymbol Method, ITypeSymbol Receiver) x, (IMethodSymbol Method, ITypeSymbol Receiver) y) =>
+            SymbolEqualityComparer.IncludeNullability.Equals(x.Method, y.Method) && SymbolEqualityComparer.IncludeNullability.Equals(x.Receiver, y.Receiver);
+
+        public int GetHashCode((IMethodSymbol Method, ITypeSymbol Receiver) pair) =>
+            HashCode.Combine(SymbolEqualityComparer.Default.GetHashCode(pair.Method), SymbolEqualityComparer.Default.GetHashCode(pair.Receiver));
+    }
+
+    /// <summary>
+    /// A type none of whose parts (element types, type arguments, containers) is declared in source: such symbols hold
+    /// no compilation (a project reference's symbols seen through another framework's reference are source too).
+    /// </summary>
+    private static bool FromMetadataOnly(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => FromMetadataOnly(array.ElementType),
+        INamedTypeSymbol named => named.ContainingAssembly is not (null or ISourceAssemblySymbol) && !named.Locations.Any(l => l.IsInSource) &&
+                                  named.TypeArguments.All(FromMetadataOnly) && (named.ContainingType is null || FromMetadataOnly(named.ContainingType)),
+        _ => false,
+    };
+
+    private static readonly ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), IMethodSymbol?>> Reductions = new();
 
     /// <summary>
     /// The extension methods in the namespaces in scope, in declaration order: the solution's own (this project's and
