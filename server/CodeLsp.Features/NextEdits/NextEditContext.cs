@@ -67,7 +67,7 @@ internal sealed class NextEditContext(Solution before, Solution after, IReadOnly
     {
         var sites = new List<Site>();
         var started = Stopwatch.GetTimestamp();
-        var groups = await SymbolFinder.FindReferencesAsync(beforeSymbol, Before, ct).ConfigureAwait(false);
+        var groups = await SymbolFinder.FindReferencesAsync(beforeSymbol, Before, SearchScope(beforeSymbol), ct).ConfigureAwait(false);
         Interlocked.Add(ref _referenceTicks, Stopwatch.GetTimestamp() - started);
         foreach (var group in groups)
         {
@@ -86,6 +86,36 @@ internal sealed class NextEditContext(Solution before, Solution after, IReadOnly
             .ToList();
         Prefetch(ordered, ct);
         return ordered;
+    }
+
+    /// <summary>
+    /// The documents that can reference the symbol when the language confines it: a local's own document; for a
+    /// private member (or a parameter of one), the documents of its outermost containing type. Null: the whole solution.
+    /// </summary>
+    private IImmutableSet<Document>? SearchScope(ISymbol symbol)
+    {
+        var owner = symbol switch
+        {
+            ILocalSymbol or ILabelSymbol or IRangeVariableSymbol => symbol,
+            IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } } => symbol,
+            IParameterSymbol { ContainingSymbol: { DeclaredAccessibility: Accessibility.Private, ContainingType: { } type } } => Outermost(type),
+            { DeclaredAccessibility: Accessibility.Private, ContainingType: { } type } => Outermost(type),
+            _ => null,
+        };
+        if (owner is null || owner.DeclaringSyntaxReferences.IsEmpty) return null;
+        var documents = ImmutableHashSet.CreateBuilder<Document>();
+        foreach (var reference in owner.DeclaringSyntaxReferences)
+        {
+            if (Before.GetDocument(reference.SyntaxTree) is not { } document) return null;
+            documents.Add(document);
+        }
+        return documents.ToImmutable();
+
+        static INamedTypeSymbol Outermost(INamedTypeSymbol type)
+        {
+            while (type.ContainingType is { } outer) type = outer;
+            return type;
+        }
     }
 
     /// <summary>Errors (and the switch-exhaustiveness warning) of a scope in a document of the solution after (or before).</summary>
