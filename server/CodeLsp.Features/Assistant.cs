@@ -95,10 +95,10 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             SwapPipeline(null);
             return false;
         }
-        _loading?.Cancel();
-        _loadOptions = null;
         if (problem is not null)
         {
+            _loading?.Cancel();
+            _loadOptions = null;
             _remote = null;
             SwapPipeline(null);
             logger.Error("Engine settings: {Problem}", problem);
@@ -107,9 +107,12 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         }
         if (remote == _remote && _pipeline is { } current)
         {
+            // The same engine (the client repeats its settings after initialize): its probe goes on.
             SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
             return true;
         }
+        _loading?.Cancel();
+        _loadOptions = null;
         _remote = remote;
         var engine = RemoteEngines.Create(remote!, logger);
         engine.Notice += message => Notice?.Invoke(message);
