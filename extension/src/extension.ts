@@ -13,6 +13,7 @@ import {
     ShowMessageNotification,
     State,
     WorkDoneProgressBegin,
+    WorkDoneProgressCancelNotification,
     WorkDoneProgressEnd,
     WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
@@ -445,9 +446,12 @@ function onWorkDoneProgress(token: ProgressToken, params: WorkDoneProgressBegin 
                 reported += increment ?? 0;
                 progress?.report({ message, increment });
             };
-            // A model load is a notification; other work (loading the projects) shows in the status bar's spinner.
-            const location = model ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
-            void vscode.window.withProgress({ location, title: params.title }, p => {
+            // A model load is a notification, and so is work the user may cancel (an AI action: its Cancel button
+            // sends window/workDoneProgress/cancel); other work (loading the projects) shows in the status bar's spinner.
+            const cancellable = params.cancellable === true;
+            const location = model || cancellable ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
+            void vscode.window.withProgress({ location, title: params.title, cancellable }, (p, cancel) => {
+                cancel.onCancellationRequested(() => void client?.sendNotification(WorkDoneProgressCancelNotification.type, { token }));
                 progress = p;
                 report(params.percentage, params.message);
                 return new Promise<void>(resolve => (finish = resolve));

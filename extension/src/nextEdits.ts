@@ -35,6 +35,7 @@ export function registerNextEdits(context: vscode.ExtensionContext, getClient: (
         const text = statusText(count);
         if (text) {
             status.text = text;
+            status.accessibilityInformation = { label: text.replace(/^\$\([^)]*\)\s*/, '') };
             status.tooltip = `${list!.edits[current]?.title ?? ''}\nAlt+] next site · Alt+Enter accept · Alt+Shift+Enter accept all · Alt+[ dismiss`;
             status.show();
         } else {

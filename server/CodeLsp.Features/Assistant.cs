@@ -6,6 +6,7 @@ using CodeLsp.Inference;
 using CodeLsp.Inference.Engines;
 using CodeLsp.Inference.Engines.Remote;
 using CodeLsp.Workspace;
+using CodeLsp.Workspace.Context;
 using CodeLsp.Workspace.Documents;
 using Microsoft.CodeAnalysis.Text;
 using Serilog;
@@ -19,6 +20,12 @@ namespace CodeLsp.Features;
 public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics = null) : IAssistant
 {
     private readonly WorkspaceHost _workspace = new(logger);
+
+    /// <summary>One context builder for every pipeline this assistant makes: its usage index and cached model outlive settings changes.</summary>
+    private SemanticContextBuilder? _contextBuilder;
+
+    private SemanticContextBuilder ContextBuilder =>
+        LazyInitializer.EnsureInitialized(ref _contextBuilder, () => new SemanticContextBuilder(_workspace.RecentDocuments));
     private readonly ConcurrentDictionary<string, NextEditSource> _shownNextEdits = new();
     private NextEditTracker? _nextEdits;
     private CancellationTokenSource? _workspaceLoad;
@@ -73,7 +80,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             if (load == _loadOptions)
             {
                 // Same model: only generation options changed; rebuild the pipeline around the loaded model.
-                if (_pipeline is { } current) SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+                if (_pipeline is { } current) SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace, ContextBuilder));
                 return;
             }
             _loadOptions = load;
@@ -95,28 +102,26 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             SwapPipeline(null);
             return false;
         }
+        if (problem is null && remote == _remote && _pipeline is { } same)
+        {
+            // Same engine (settings arrive twice at start-up): keep its connection probe running.
+            SwapPipeline(new InlineCompletionPipeline(same.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace, ContextBuilder));
+            return true;
+        }
+        _loading?.Cancel();
+        _loadOptions = null;
         if (problem is not null)
         {
-            _loading?.Cancel();
-            _loadOptions = null;
             _remote = null;
             SwapPipeline(null);
             logger.Error("Engine settings: {Problem}", problem);
             SetStatus(new ModelStatus.Failed(settings.EngineUrl ?? settings.Engine, problem));
             return true;
         }
-        if (remote == _remote && _pipeline is { } current)
-        {
-            // The same engine (the client repeats its settings after initialize): its probe goes on.
-            SwapPipeline(new InlineCompletionPipeline(current.Model, PipelineOptionsFrom(settings), logger, statistics, _workspace));
-            return true;
-        }
-        _loading?.Cancel();
-        _loadOptions = null;
         _remote = remote;
         var engine = RemoteEngines.Create(remote!, logger);
         engine.Notice += message => Notice?.Invoke(message);
-        SwapPipeline(new InlineCompletionPipeline(engine, PipelineOptionsFrom(settings), logger, statistics, _workspace));
+        SwapPipeline(new InlineCompletionPipeline(engine, PipelineOptionsFrom(settings), logger, statistics, _workspace, ContextBuilder));
         _loading = new CancellationTokenSource();
         var token = _loading.Token;
         SetStatus(new ModelStatus.Loading(remote!.BaseUrl.ToString(), 0));
@@ -335,6 +340,8 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 WorkspaceProgress?.Invoke(new WorkspaceLoadUpdate(folder, $"{state.ProjectCount} project(s), {state.DocumentCount} document(s) in {state.Elapsed.TotalSeconds:0.0} s", Done: true));
                 var summary = state.UserMessage;
                 if (summary is not null) Notice?.Invoke(summary);
+                // Count how the solution uses each member and type now, so the first completion need not (seconds on a big solution).
+                ContextBuilder.IndexUsage(_workspace.CurrentSolution, token);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -401,7 +408,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             lock (_gate)
             {
                 if (token.IsCancellationRequested || _disposed) { host.Dispose(); return; }
-                SwapPipeline(new InlineCompletionPipeline(new LocalEngine(host), PipelineOptionsFrom(_settings), logger, statistics, _workspace));
+                SwapPipeline(new InlineCompletionPipeline(new LocalEngine(host), PipelineOptionsFrom(_settings), logger, statistics, _workspace, ContextBuilder));
                 host = null;
                 var description = ((LocalEngine)Pipeline!.Model).Host.Description;
                 logger.Information("Model {Name} ready in {Ms:F0} ms ({Path})", description.Name, description.LoadTime.TotalMilliseconds, description.Path);

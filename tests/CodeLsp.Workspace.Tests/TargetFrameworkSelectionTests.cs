@@ -35,6 +35,7 @@ public sealed class TargetFrameworkSelectionTests
     [InlineData("net8.0 net6.0 netstandard2.0 net472 net462", "netstandard2.0", "netstandard2.0")]
     [InlineData("net8.0 net6.0 netstandard2.0", "NET6.0", "net6.0")]
     [InlineData("net8.0 net6.0", "net9.0", "net8.0")]
+    [InlineData("net8.0 net6.0! netstandard2.0", "net6.0", "net8.0")]
     [InlineData("net11.0! net10.0 net9.0", null, "net10.0")]
     [InlineData("net10.0-windows net10.0 net9.0", null, "net10.0")]
     [InlineData("net472 net48", null, "net48")]

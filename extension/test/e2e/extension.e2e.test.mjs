@@ -199,10 +199,57 @@ test('without a model: one offer, then the picker lists downloads, the catalog a
     });
 });
 
+test('a signature change shows a follow-up hint; accepting updates the calls and the saved file compiles', { timeout: 240_000 }, async () => {
+    await withEditor('next-edits', { 'codelsp.modelPath': model, 'codelsp.maxTokens': maxTokens }, async ({ page, workspace, phase }) => {
+        await openFile(page, 'Orders.cs');
+        await page.locator('[aria-label^="CodeLsp ready"]').first().waitFor({ timeout: 60_000 });
+        phase('Orders.cs open, server ready');
+
+        // Add a parameter to Total: "int price)" becomes "int price, int discount)".
+        await goToLineEnd(page, 5);
+        await page.keyboard.press('ArrowLeft');
+        await page.keyboard.type(', int discount', { delay: 30 });
+        const count = page.locator('[aria-label*="2 follow-up edits"]');
+        await count.first().waitFor({ timeout: 60_000 });
+        phase('status bar counts 2 follow-up edits');
+        // Alt+] goes to the nearest site, where the proposed change shows as an inline hint (a CSS decoration, so the
+        // screenshot is the evidence).
+        await page.keyboard.press('Alt+BracketRight');
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: join(env.artifacts, 'next-edits-hint.png') });
+        phase('hint shown');
+
+        await runCommand(page, 'CodeLsp: Accept All Follow-up Edits');
+        // Save only once the editor shows both calls updated (the edit is applied asynchronously).
+        await poll(async () => {
+            const shown = (await page.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+            return shown.includes('Total(quantity, price, discount) + Total(quantity, price, discount)') ? shown : undefined;
+        }, 20_000, 'the editor to show both updated calls');
+        await page.keyboard.press('Control+S');
+        const file = join(workspace, 'Orders.cs');
+        const saved = await poll(() => {
+            const text = readFileSync(file, 'utf8');
+            return text.includes('Total(quantity, price, discount) + Total(quantity, price, discount)') ? text : undefined;
+        }, 20_000, 'Orders.cs on disk to hold both updated calls');
+        assert.ok(saved.includes('public static int Total(int quantity, int price, int discount)'));
+
+        // The saved file compiles: build it in a throwaway project.
+        const project = mkdtempSync(join(tmpdir(), 'codelsp-e2e-build-'));
+        try {
+            writeFileSync(join(project, 'Check.csproj'), '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Library</OutputType></PropertyGroup></Project>');
+            copyFileSync(file, join(project, 'Orders.cs'));
+            const { stdout } = await run('dotnet', ['build', project, '-nologo', '-v', 'q', '-p:TreatWarningsAsErrors=false'], { timeout: 180_000 });
+            console.log(`dotnet build of the saved Orders.cs: ${stdout.split('\n').filter(l => /error|Warn|Build succeeded/.test(l)).join(' | ')}`);
+        } finally {
+            rmSync(project, { recursive: true, force: true });
+        }
+    });
+});
+
 async function poll(read, timeoutMs, what) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-        const value = read();
+        const value = await read();
         if (value !== undefined) {
             return value;
         }

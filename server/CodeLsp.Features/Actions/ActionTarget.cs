@@ -95,5 +95,8 @@ internal static class FencedAnswer
     }
 
     public static string Retry(ActionTarget.Attempted? previous) => previous is null ? "" :
-        $"\n\nYour previous answer was rejected: {previous.Problems}\nPrevious answer:\n```csharp\n{previous.Answer}\n```\nFix only these problems.";
+        $"\n\nYour previous answer was rejected: {previous.Problems}\nPrevious answer:\n```csharp\n{Shorten(previous.Answer)}\n```\nFix only these problems.";
+
+    // A long rejected answer would crowd the context; its start shows the model what was wrong.
+    private static string Shorten(string answer) => answer.Length <= 2000 ? answer : answer[..2000] + "\n// …";
 }

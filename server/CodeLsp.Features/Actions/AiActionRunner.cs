@@ -58,7 +58,9 @@ public sealed class AiActionRunner(ILogger logger, ActionOptions? options = null
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A prompt too long for the context, a remote engine that went away: said plainly, nothing written.
+                // On the retry, what the first attempt's gates said is the more useful message.
                 _logger.Warning(e, "AI action {Action}: the model call failed", arguments.Action);
+                if (attempts.Count > 0) break;
                 return Refuse($"{Title(arguments.Action)}: the model could not answer: {e.Message}", attempts);
             }
 

@@ -67,6 +67,7 @@ internal sealed class ActionSite(Document document, SourceText text, SyntaxNode 
     {
         _errors ??= Task.Run(() => LoadErrorsAsync(cancellationToken), cancellationToken);
         if (ErrorBudget is not { } budget || _errors.IsCompleted) return await _errors.ConfigureAwait(false);
+        if (ErrorsLate) return []; // the budget is spent once per request, not once per action that asks
         var first = await Task.WhenAny(_errors, Task.Delay(budget, cancellationToken)).ConfigureAwait(false);
         if (first == _errors) return await _errors.ConfigureAwait(false);
         ErrorsLate = true;

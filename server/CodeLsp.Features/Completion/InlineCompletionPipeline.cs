@@ -67,9 +67,11 @@ public sealed record CompletionPhases(TimeSpan Prompt, TimeSpan Context, TimeSpa
 /// the model; accepting it, whole or in part, is counted, and starts a prefetch of the next suggestion), and the
 /// last syntax tree (reparsed incrementally).
 /// </summary>
-public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOptions options, ILogger logger, AcceptanceStatistics? statistics = null, WorkspaceHost? workspace = null)
+public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOptions options, ILogger logger, AcceptanceStatistics? statistics = null, WorkspaceHost? workspace = null, SemanticContextBuilder? contextBuilder = null)
 {
-    private readonly SemanticContextBuilder _contextBuilder = new(workspace is null ? null : workspace.RecentDocuments);
+    // Shared across pipeline rebuilds (a settings change) when the owner passes one, so the solution's usage index
+    // and the cached semantic model survive them.
+    private readonly SemanticContextBuilder _contextBuilder = contextBuilder ?? new(workspace is null ? null : workspace.RecentDocuments);
     private readonly ConcurrentDictionary<Uri, (string Key, string Rendered)> _contexts = new();
     private const int RememberedIds = 64;
     private readonly ConcurrentDictionary<Uri, CancellationTokenSource> _latest = new();

@@ -75,22 +75,33 @@ public static class NextEditAnalyzer
         phases["rules"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
         mark = Stopwatch.GetTimestamp();
         var edits = new List<NextEdit>();
-        var kept = new List<ProposedEdit>();
+        var candidates = new List<ProposedEdit>();
         foreach (var proposed in context.Proposed.DistinctBy(p => (p.Document.Id, p.Span, p.NewText)).OrderBy(p => p.Document.FilePath, StringComparer.Ordinal).ThenBy(p => p.Span.Start))
         {
             // All edits of one list apply together ("accept all"), so they must not overlap; a later one comes back after the first is applied.
-            if (kept.Any(k => k.Document.Id == proposed.Document.Id && (k.Span.OverlapsWith(proposed.Span) || k.Span == proposed.Span)))
+            if (candidates.Any(k => k.Document.Id == proposed.Document.Id && (k.Span.OverlapsWith(proposed.Span) || k.Span == proposed.Span)))
             {
                 context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, "overlaps another next edit: proposed again once that one is applied");
                 continue;
             }
-            var (passed, why) = await NextEditGate.CheckAsync(context, proposed, ct).ConfigureAwait(false);
-            if (passed)
+            candidates.Add(proposed);
+        }
+        foreach (var group in candidates.GroupBy(p => p.Document.Id))
+        {
+            // Many sites in one document (a rename used 40 times): one check of all of them together; only when that
+            // fails is each checked alone, so one bad edit cannot hide the good ones.
+            var batch = group.ToList();
+            if (batch.Count >= 3 && await NextEditGate.CheckTogetherAsync(context, batch, ct).ConfigureAwait(false))
             {
-                kept.Add(proposed);
-                edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
+                foreach (var proposed in batch) edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
+                continue;
             }
-            else context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, $"compile check refused `{proposed.NewText.Trim()}`: {why}");
+            foreach (var proposed in batch)
+            {
+                var (passed, why) = await NextEditGate.CheckAsync(context, proposed, ct).ConfigureAwait(false);
+                if (passed) edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
+                else context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, $"compile check refused `{proposed.NewText.Trim()}`: {why}");
+            }
         }
         phases["gate"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
         return new NextEditAnalysis(changes, edits, context.ModelSites, context.Explained, HalfTyped: false, Stopwatch.GetElapsedTime(started)) { Phases = phases };

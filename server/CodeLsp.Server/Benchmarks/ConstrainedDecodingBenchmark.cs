@@ -278,7 +278,7 @@ internal sealed class ConstrainedDecodingBenchmark(TextWriter output, int thread
             var unknownMember = runs.Count(r => r.Trace.CompileCheck is { Introduces: true } v && v.NewErrors.Any(UnknownMember));
             // The unknown member is the first identifier itself (what the constraint is about), not a later one.
             var unknownFirst = runs.Count(r => r.Identifier.Length > 0 && r.Trace.CompileCheck is { Introduces: true } v &&
-                v.NewErrors.Any(e => UnknownMember(e) && e.Contains($"definition for '{r.Identifier}'", StringComparison.Ordinal)));
+                v.NewErrors.Any(e => UnknownMember(e) && e.Contains($"'{r.Identifier}'", StringComparison.Ordinal)));
             output.WriteLine(string.Create(Inv, $"compile check, {label,-3}: rejected {rejected}/{checkedCount} ({Pct(rejected, checkedCount)}); unknown member anywhere {unknownMember}, as the first identifier {unknownFirst}; outcomes: {string.Join(", ", outcomes)}"));
             foreach (var example in runs.Where(r => r.Trace.CompileCheck is { Introduces: true }).Take(showRejected))
             {

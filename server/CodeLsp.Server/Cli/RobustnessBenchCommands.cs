@@ -30,7 +30,7 @@ internal static class RobustnessBenchCommands
     {
         var model = new Option<string?>("--model") { Description = "GGUF model to load (default: a generated tiny model)" };
         var workspace = new Option<string?>("--workspace") { Description = "A folder whose projects to load (e.g. tests/fixtures/Warehouse)" };
-        var strace = new Option<bool>("--strace") { Description = "Also record every socket call with strace (default: when strace is installed)", DefaultValueFactory = _ => File.Exists("/usr/bin/strace") };
+        var strace = new Option<bool>("--strace") { Description = "Also record every socket call with strace (default: when strace is installed)", DefaultValueFactory = _ => StraceLog.IsUsable() };
         var cycles = new Option<int>("--cycles") { Description = "Edit + completion cycles", DefaultValueFactory = _ => 40 };
         var command = new Command("privacy", "A full editing run while every socket of the process tree is watched; prints them and any problem") { model, workspace, strace, cycles };
         command.SetAction((parse, ct) => new PrivacyBenchmark(Console.Out).RunAsync(
@@ -81,8 +81,13 @@ internal static class RobustnessBenchCommands
     {
         var model = new Option<string?>("--model") { Description = "GGUF model (default: a generated tiny model)" };
         var probes = new Option<int>("--probes") { Description = "Probe completions measured alone first", DefaultValueFactory = _ => 10 };
-        var command = new Command("odd-files", "10 MB, a 100,000-character line, binary, invalid UTF-8, \\r-only line ends: answers, log lines, and a concurrent request's latency") { model, probes };
-        command.SetAction((parse, ct) => new OddFilesBenchmark(Console.Out).RunAsync(parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(probes), ct));
+        var only = new Option<string?>("--case") { Description = "Only the cases whose name contains this text" };
+        var logLevel = new Option<string>("--server-log-level") { Description = "The server's log level (debug shows each phase)", DefaultValueFactory = _ => "information" };
+        var state = new Option<string?>("--state") { Description = "The server's state folder (its log is kept there)" };
+        var command = new Command("odd-files", "10 MB, a 100,000-character line, binary, invalid UTF-8, \\r-only line ends: answers, log lines, and a concurrent request's latency") { model, probes, only, logLevel, state };
+        command.SetAction((parse, ct) => new OddFilesBenchmark(Console.Out).RunAsync(
+            parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(probes), parse.GetValue(only), parse.GetValue(logLevel)!,
+            parse.GetValue(state) is { } s ? Path.GetFullPath(s) : null, ct));
         return command;
     }
 }

@@ -75,4 +75,7 @@ internal static class ContextLimits
 
     /// <summary>Most time spent binding the names near the caret (nearest first); the rest of the request is cheap.</summary>
     public static readonly TimeSpan ReferencedBindingBudget = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The nearest names bound whatever the budget says, so the context does not depend on the machine's load.</summary>
+    public const int MinBoundNames = 12;
 }

@@ -80,7 +80,7 @@ internal static class MemberLookup
                 if (!inScope.Contains(ns)) continue;
                 // One overload per framework name, and the reduction (type inference) is the costly step: skip it early.
                 if (!fromSource && linqReturned.Contains(method.Name)) continue;
-                if (!model.IsAccessible(position, method)) continue;
+                if (!MightApply(method, receiver) || !model.IsAccessible(position, method)) continue;
                 if (method.ReduceExtensionMethod(receiver) is not { } reduced) continue;
                 // One overload per framework operator: the model knows them; it needs to know that they apply here.
                 if (!fromSource && !linqReturned.Add(method.Name)) continue;
@@ -99,6 +99,33 @@ internal static class MemberLookup
             // One overload per operator: the model knows LINQ; it needs to know that it applies here.
             if (member is not IMethodSymbol { IsExtensionMethod: true } method || !CommonLinqOperators.Contains(method.Name) || seen.Contains(method.Name) || linqReturned.Contains(method.Name)) continue;
             if (method.ReduceExtensionMethod(receiver) is { } reduced && seen.Add(method.Name)) yield return (reduced, false);
+        }
+    }
+
+    /// <summary>
+    /// A cheap test before the costly reduction (type inference): the receiver can convert to the extension's `this`
+    /// type only when that type is a type parameter, object, or (by its definition) the receiver's type, a base type
+    /// or an interface it implements.
+    /// </summary>
+    private static bool MightApply(IMethodSymbol method, ITypeSymbol receiver)
+    {
+        if (method.Parameters.IsEmpty) return false;
+        switch (method.Parameters[0].Type)
+        {
+            case ITypeParameterSymbol:
+                return true;
+            case INamedTypeSymbol target:
+                var definition = target.OriginalDefinition;
+                if (definition.SpecialType == SpecialType.System_Object || receiver is ITypeParameterSymbol or IErrorTypeSymbol) return true;
+                for (var type = receiver; type is not null; type = type.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, definition)) return true;
+                }
+                return receiver.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, definition));
+            case IArrayTypeSymbol:
+                return receiver is IArrayTypeSymbol or ITypeParameterSymbol;
+            default:
+                return true;
         }
     }
 

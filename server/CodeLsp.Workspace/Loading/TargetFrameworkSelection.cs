@@ -6,7 +6,7 @@ namespace CodeLsp.Workspace.Loading;
 /// MSBuildWorkspace gives a multi-targeted project once per target framework ("Polly.Core(net8.0)",
 /// "Polly.Core(netstandard2.0)" …): the same files compiled N times, N compilations in memory, and a document that
 /// belongs to N projects. Completions need one view of each file, so one instance per project file is kept: the one
-/// for <see cref="WorkspaceLoadOptions.TargetFramework"/> when the project has it, else the newest framework that
+/// for <see cref="WorkspaceLoadOptions.TargetFramework"/> when the project has it and it loaded with references, else the newest framework that
 /// loaded with references (.NET over .NET Standard over .NET Framework; without an OS-specific suffix first).
 /// References to a dropped instance are pointed at the kept one.
 /// </summary>
@@ -52,8 +52,9 @@ internal static class TargetFrameworkSelection
     /// <summary>The instance to keep among one project file's instances.</summary>
     internal static Project Choose(IReadOnlyList<Project> instances, string? preferred)
     {
+        // The asked-for framework wins when it loaded with references (an unrestored or unbuildable one has none).
         if (preferred is { Length: > 0 } &&
-            instances.FirstOrDefault(p => string.Equals(TargetFrameworkOf(p.Name), preferred, StringComparison.OrdinalIgnoreCase)) is { } asked)
+            instances.FirstOrDefault(p => string.Equals(TargetFrameworkOf(p.Name), preferred, StringComparison.OrdinalIgnoreCase) && p.MetadataReferences.Count > 0) is { } asked)
         {
             return asked;
         }

@@ -35,7 +35,7 @@ public sealed class PrivacyTests : IDisposable
     {
         var model = Path.Combine(_temp, "tiny.gguf");
         TinyModel.Write(model, new TinyModelOptions());
-        var strace = File.Exists("/usr/bin/strace");
+        var strace = StraceLog.IsUsable();
 
         var findings = await PrivacyRun.RunAsync(model, CopyWarehouse(), "information", strace, cycles: 8, CancellationToken.None);
 
@@ -66,6 +66,7 @@ public sealed class PrivacyTests : IDisposable
             """10 connect(7, {sa_family=AF_UNIX, sun_path="/tmp/6ac524b2-0e8b-48fb-85da-b279fb36f072"}, 44) = 0""",
             """10 bind(8, {sa_family=AF_UNIX, sun_path="/tmp/dotnet-diagnostic-10-1-socket"}, 110) = 0""",
             """10 socket(AF_NETLINK, SOCK_RAW, 0) = 9""",
+            """10 connect(11, {sa_family=AF_UNSPEC, sa_data="\0\0"}, 16) = 0""",
         ]);
 
         var problems = PrivacyRun.Check([new SeenSocket(10, "tcp", "0100007F:1F90 -> 00000000:0000"), new SeenSocket(10, "unix", "/tmp/dotnet-diagnostic-10-1-socket")], strace);

@@ -85,14 +85,6 @@ internal sealed class MissingMemberRule : INextEditRule
         }
     }
 
-    private static bool IsOverrideOf(ISymbol candidate, ISymbol member) => candidate switch
-    {
-        IMethodSymbol m => SymbolEqualityComparer.Default.Equals(m.OverriddenMethod?.OriginalDefinition, member.OriginalDefinition),
-        IPropertySymbol p => SymbolEqualityComparer.Default.Equals(p.OverriddenProperty?.OriginalDefinition, member.OriginalDefinition),
-        IEventSymbol e => SymbolEqualityComparer.Default.Equals(e.OverriddenEvent?.OriginalDefinition, member.OriginalDefinition),
-        _ => false,
-    };
-
     private static string NewLineOf(SourceText text) => text.ToString().Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
 
     /// <summary>The member's declaration with a throwing body, types written as they would be at <paramref name="position"/>.</summary>

@@ -18,7 +18,7 @@ internal sealed class OddFilesBenchmark(TextWriter output)
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private const string ProbeUri = "file:///odd/Probe.cs";
 
-    public async Task<int> RunAsync(string? model, int probes, CancellationToken ct)
+    public async Task<int> RunAsync(string? model, int probes, string? only, string logLevel, string? stateFolder, CancellationToken ct)
     {
         string? temp = null;
         if (model is null)
@@ -29,7 +29,7 @@ internal sealed class OddFilesBenchmark(TextWriter output)
         }
         try
         {
-            var report = await MeasureAsync(model, probes, ct, Environment.GetEnvironmentVariable("CODELSP_BENCH_LOG_LEVEL") ?? "information", Environment.GetEnvironmentVariable("CODELSP_BENCH_STATE")).ConfigureAwait(false);
+            var report = await MeasureAsync(model, probes, ct, logLevel, stateFolder, only).ConfigureAwait(false);
             output.WriteLine(string.Create(Inv, $"probe completion alone: median {report.ProbeAloneMs:F1} ms"));
             foreach (var row in report.Rows)
             {
@@ -49,7 +49,7 @@ internal sealed class OddFilesBenchmark(TextWriter output)
 
     internal sealed record Report(double ProbeAloneMs, IReadOnlyList<Row> Rows, IReadOnlyList<string> Problems);
 
-    public static async Task<Report> MeasureAsync(string model, int probes, CancellationToken ct, string logLevel = "information", string? keepLog = null)
+    public static async Task<Report> MeasureAsync(string model, int probes, CancellationToken ct, string logLevel = "information", string? keepLog = null, string? only = null)
     {
         var problems = new List<string>();
         await using var child = ServerChild.Start(logLevel: logLevel, stateFolder: keepLog);
@@ -61,7 +61,7 @@ internal sealed class OddFilesBenchmark(TextWriter output)
         for (var i = 0; i < probes; i++) alone.Add((await TimedAsync(Complete(child, ProbeUri, 2, 15)).ConfigureAwait(false)).Ms);
 
         var rows = new List<Row>();
-        foreach (var @case in OddFileCase.Cases(seed: 1).Where(c => Environment.GetEnvironmentVariable("CODELSP_BENCH_CASE") is not { } only || c.Name.Contains(only, StringComparison.Ordinal)))
+        foreach (var @case in OddFileCase.Cases(seed: 1).Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal)))
         {
             var logBefore = ReadShared(child.LogFile).Length;
             var clock = Stopwatch.StartNew();

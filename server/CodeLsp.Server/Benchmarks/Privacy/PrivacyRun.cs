@@ -86,7 +86,8 @@ internal static class PrivacyRun
         if (useStrace)
         {
             strace = StraceLog.Parse(await File.ReadAllLinesAsync(straceOut, ct).ConfigureAwait(false));
-            File.Delete(straceOut);
+            if (Check([], strace).Count == 0) File.Delete(straceOut);
+            else Console.Error.WriteLine($"strace log kept: {straceOut}");
         }
         var markerInLog = log.Contains(Marker, StringComparison.Ordinal);
         return new PrivacyFindings(sockets, strace, samples, completions, markerInLog, Check(sockets, strace));
@@ -103,6 +104,11 @@ internal static class PrivacyRun
         }
         foreach (var (call, family, address) in strace?.Calls ?? [])
         {
+            // connect with AF_UNSPEC names no peer: it resets a socket's association (POSIX connect(2)) and sends nothing.
+            if (call == "connect" && family == "AF_UNSPEC")
+            {
+                continue;
+            }
             if (call is "connect" or "bind" or "sendto" or "sendmsg" && family.Length > 0 && family != "AF_UNIX")
             {
                 problems.Add($"{call} on {family} {address}");

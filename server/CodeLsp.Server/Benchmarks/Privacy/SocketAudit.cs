@@ -146,6 +146,27 @@ internal sealed partial record StraceLog(IReadOnlyList<(string Call, string Fami
 {
     public const string TraceExpression = "trace=socket,socketpair,connect,bind,listen,sendto,sendmsg";
 
+    /// <summary>Whether strace is installed and allowed to trace here (containers may forbid ptrace).</summary>
+    public static bool IsUsable()
+    {
+        try
+        {
+            using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("strace", ["-qq", "-e", "trace=none", "true"])
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            });
+            if (probe is null) return false;
+            probe.WaitForExit(10_000);
+            return probe.HasExited && probe.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
     public static StraceLog Parse(IEnumerable<string> lines)
     {
         var calls = new List<(string, string, string)>();

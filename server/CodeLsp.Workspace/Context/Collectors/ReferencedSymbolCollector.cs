@@ -41,13 +41,20 @@ internal static class ReferencedSymbolCollector
         deadline.CancelAfter(ContextLimits.ReferencedBindingBudget);
         var names = NamesNear(site, scope, window).Select((n, order) => (n.Name, n.Model, n.Line, Order: order))
             .OrderBy(n => Math.Abs(n.Line - site.CaretLine)).ThenBy(n => n.Order).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var bound = 0;
         foreach (var (name, nameModel, line, _) in names)
         {
+            // The nearest names are always bound (the first bind of a member warms the binder for the rest, and the
+            // context must not depend on how busy the machine is); after them, the budget decides. The token's timer
+            // fires on the thread pool, late when the machine is busy: the clock decides too.
+            var budgeted = bound++ >= ContextLimits.MinBoundNames;
+            if (budgeted && clock.Elapsed > ContextLimits.ReferencedBindingBudget) break;
             if (name.Parent is QualifiedNameSyntax { Right: var right } && right != name) continue; // namespaces of qualified names
             SymbolInfo info;
             try
             {
-                info = nameModel.GetSymbolInfo(name, deadline.Token);
+                info = nameModel.GetSymbolInfo(name, budgeted ? deadline.Token : ct);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
