@@ -43,37 +43,55 @@ public static class NextEditAnalyzer
         }
         if (diffs.Count == 0) return NextEditAnalysis.Empty with { Elapsed = Stopwatch.GetElapsedTime(started) };
 
-        foreach (var (id, diff) in diffs)
+        // The half-typed check binds the edited document after the edit; finding the changed declarations and their
+        // sites works mostly on the baseline. Both start at once: the sites are dropped if the edit is half-typed.
+        using var speculative = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var halfTyped = Task.Run(async () =>
         {
-            if (await IsHalfTypedAsync(before.GetDocument(id)!, after.GetDocument(id)!, diff, ct).ConfigureAwait(false))
+            foreach (var (id, diff) in diffs)
             {
-                return NextEditAnalysis.Empty with { HalfTyped = true, Elapsed = Stopwatch.GetElapsedTime(started) };
+                if (await IsHalfTypedAsync(before.GetDocument(id)!, after.GetDocument(id)!, diff, ct).ConfigureAwait(false)) return (true, Stopwatch.GetElapsedTime(started));
             }
-        }
-
-        var phases = new Dictionary<string, double> { ["check"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
-        var mark = Stopwatch.GetTimestamp();
-        var changes = new List<DeclarationChange>();
-        foreach (var (id, diff) in diffs)
+            return (false, Stopwatch.GetElapsedTime(started));
+        }, ct);
+        var proposing = Task.Run(() => ProposeAsync(before, after, diffs, speculative.Token), speculative.Token);
+        bool isHalfTyped;
+        TimeSpan checkTime;
+        try
         {
-            changes.AddRange(await EditKindDetector.DetectAsync(before.GetDocument(id)!, after.GetDocument(id)!, diff, ct).ConfigureAwait(false));
+            (isHalfTyped, checkTime) = await halfTyped.ConfigureAwait(false);
         }
+        catch
+        {
+            await speculative.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        if (isHalfTyped)
+        {
+            await speculative.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await proposing.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Sites of a half-typed edit are discarded, whatever became of them (cancelled, or a rule tripped on the unfinished syntax).
+            }
+            return NextEditAnalysis.Empty with { HalfTyped = true, Elapsed = Stopwatch.GetElapsedTime(started) };
+        }
+        var (changes, context, detectMs, rulesMs) = await proposing.ConfigureAwait(false);
         if (changes.Count == 0) return NextEditAnalysis.Empty with { Elapsed = Stopwatch.GetElapsedTime(started) };
 
-        phases["detect"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
-        mark = Stopwatch.GetTimestamp();
-        var context = new NextEditContext(before, after, diffs);
-        foreach (var change in changes)
+        var phases = new Dictionary<string, double>
         {
-            foreach (var rule in Rules.Where(r => r.Handles(change.Kind)))
-            {
-                ct.ThrowIfCancellationRequested();
-                await rule.ProposeAsync(context, change, ct).ConfigureAwait(false);
-            }
-        }
-
-        phases["rules"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
-        mark = Stopwatch.GetTimestamp();
+            ["check"] = checkTime.TotalMilliseconds,
+            ["detect"] = detectMs,
+            ["rules"] = rulesMs,
+            ["refs"] = context.ReferencesMs,
+            ["diag after"] = context.DiagnosticsAfterMs,
+            ["diag before"] = context.DiagnosticsBeforeMs,
+        };
+        var mark = Stopwatch.GetTimestamp();
         var edits = new List<NextEdit>();
         var candidates = new List<ProposedEdit>();
         foreach (var proposed in context.Proposed.DistinctBy(p => (p.Document.Id, p.Span, p.NewText)).OrderBy(p => p.Document.FilePath, StringComparer.Ordinal).ThenBy(p => p.Span.Start))
@@ -86,25 +104,54 @@ public static class NextEditAnalyzer
             }
             candidates.Add(proposed);
         }
-        foreach (var group in candidates.GroupBy(p => p.Document.Id))
-        {
-            // Many sites in one document (a rename used 40 times): one check of all of them together; only when that
-            // fails is each checked alone, so one bad edit cannot hide the good ones.
-            var batch = group.ToList();
-            if (batch.Count >= 3 && await NextEditGate.CheckTogetherAsync(context, batch, ct).ConfigureAwait(false))
-            {
-                foreach (var proposed in batch) edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
-                continue;
-            }
-            foreach (var proposed in batch)
-            {
-                var (passed, why) = await NextEditGate.CheckAsync(context, proposed, ct).ConfigureAwait(false);
-                if (passed) edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
-                else context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, $"compile check refused `{proposed.NewText.Trim()}`: {why}");
-            }
-        }
+        // Each document's edits are checked against their own fork of it: documents in parallel, results in list order.
+        var checkedGroups = await Task.WhenAll(candidates.GroupBy(p => p.Document.Id).Select(group => Task.Run(() => GateAsync(context, group.ToList(), ct), ct))).ConfigureAwait(false);
+        foreach (var passed in checkedGroups) edits.AddRange(passed);
         phases["gate"] = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
         return new NextEditAnalysis(changes, edits, context.ModelSites, context.Explained, HalfTyped: false, Stopwatch.GetElapsedTime(started)) { Phases = phases };
+    }
+
+    /// <summary>The declarations the edit changed, and what every rule proposes for them (before the compile gate).</summary>
+    private static async Task<(List<DeclarationChange> Changes, NextEditContext Context, double DetectMs, double RulesMs)> ProposeAsync(
+        Solution before, Solution after, Dictionary<DocumentId, DocumentDiff> diffs, CancellationToken ct)
+    {
+        var mark = Stopwatch.GetTimestamp();
+        var changes = new List<DeclarationChange>();
+        foreach (var (id, diff) in diffs)
+        {
+            changes.AddRange(await EditKindDetector.DetectAsync(before.GetDocument(id)!, after.GetDocument(id)!, diff, ct).ConfigureAwait(false));
+        }
+        var detectMs = Stopwatch.GetElapsedTime(mark).TotalMilliseconds;
+        mark = Stopwatch.GetTimestamp();
+        var context = new NextEditContext(before, after, diffs);
+        foreach (var change in changes)
+        {
+            foreach (var rule in Rules.Where(r => r.Handles(change.Kind)))
+            {
+                ct.ThrowIfCancellationRequested();
+                await rule.ProposeAsync(context, change, ct).ConfigureAwait(false);
+            }
+        }
+        return (changes, context, detectMs, Stopwatch.GetElapsedTime(mark).TotalMilliseconds);
+    }
+
+    private static async Task<List<NextEdit>> GateAsync(NextEditContext context, List<ProposedEdit> batch, CancellationToken ct)
+    {
+        // Many sites in one document (a rename used 40 times): one check of all of them together; only when that
+        // fails is each checked alone, so one bad edit cannot hide the good ones.
+        var edits = new List<NextEdit>();
+        if (batch.Count >= 3 && await NextEditGate.CheckTogetherAsync(context, batch, ct).ConfigureAwait(false))
+        {
+            foreach (var proposed in batch) edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
+            return edits;
+        }
+        foreach (var proposed in batch)
+        {
+            var (passed, why) = await NextEditGate.CheckAsync(context, proposed, ct).ConfigureAwait(false);
+            if (passed) edits.Add(await ToNextEditAsync(proposed, ct).ConfigureAwait(false));
+            else context.Explain(proposed.Document, proposed.Span, proposed.SiteDiagnostic?.Id, $"compile check refused `{proposed.NewText.Trim()}`: {why}");
+        }
+        return edits;
     }
 
     /// <summary>Checks and converts an edit that was not proposed by a rule (a model's text for a <see cref="PendingModelEdit"/>).</summary>

@@ -84,7 +84,7 @@ internal sealed class NextEditBenchmark(TextWriter output)
         foreach (var group in outcomes.GroupBy(o => o.Case.Kind).Append(outcomes.GroupBy(_ => "all").Single()))
         {
             string Phase(string name) => ContextBenchmarkReport.Percentile(group.Select(o => o.Analysis.Phases.GetValueOrDefault(name)).ToList(), 50).ToString("F1", inv);
-            output.WriteLine($"{group.Key,-22} check {Phase("check"),7}  detect {Phase("detect"),7}  rules {Phase("rules"),7}  gate {Phase("gate"),7}");
+            output.WriteLine($"{group.Key,-22} check {Phase("check"),7}  detect {Phase("detect"),7}  rules {Phase("rules"),7} (refs {Phase("refs"),6}, diag after {Phase("diag after"),6}, before {Phase("diag before"),6})  gate {Phase("gate"),7}");
         }
         if (recall)
         {

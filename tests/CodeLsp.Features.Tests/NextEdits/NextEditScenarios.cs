@@ -98,6 +98,52 @@ public static class NextEditScenarios
         Expected = new Dictionary<string, string> { ["Counter.cs"] = Counter.Replace("_count", "_total") },
     };
 
+    private const string LedgerState = """
+        namespace Shop;
+        public sealed partial class Ledger
+        {
+            private int _balance;
+
+            private void Post(int amount, string memo) => _balance += amount;
+        }
+        """;
+
+    private const string LedgerUse = """
+        namespace Shop;
+        public sealed partial class Ledger
+        {
+            public void Deposit(int amount) => Post(amount, memo: "deposit");
+
+            private sealed class Audit
+            {
+                public int Read(Ledger ledger) => ledger._balance;
+            }
+        }
+        """;
+
+    /// <summary>A private member's references are searched only in its type's documents: both parts of a partial type, nested types included.</summary>
+    public static readonly NextEditScenario RenamePrivateFieldOfPartial = new("rename a private field used in another part of a partial type",
+        Files(("LedgerState.cs", LedgerState), ("LedgerUse.cs", LedgerUse)), "LedgerState.cs", "private int _balance;", "private int _total;")
+    {
+        Kinds = [EditKind.Renamed],
+        Expected = new Dictionary<string, string>
+        {
+            ["LedgerState.cs"] = LedgerState.Replace("_balance", "_total"),
+            ["LedgerUse.cs"] = LedgerUse.Replace("_balance", "_total"),
+        },
+    };
+
+    public static readonly NextEditScenario RenamePrivateParameterNamedArgument = new("rename a private method's parameter passed by name in another part",
+        Files(("LedgerState.cs", LedgerState), ("LedgerUse.cs", LedgerUse)), "LedgerState.cs", "int amount, string memo)", "int amount, string note)")
+    {
+        Kinds = [EditKind.Renamed],
+        Expected = new Dictionary<string, string>
+        {
+            ["LedgerState.cs"] = LedgerState.Replace("string memo", "string note"),
+            ["LedgerUse.cs"] = LedgerUse.Replace("memo:", "note:"),
+        },
+    };
+
     private const string Item = """
         namespace Shop;
         public sealed class Item
@@ -285,7 +331,7 @@ public static class NextEditScenarios
 
     public static IEnumerable<NextEditScenario> All =>
     [
-        AddParameter, RenameParameter, RenameField, PropertyType, InterfaceMember, EnumMember, MakeAsync,
+        AddParameter, RenameParameter, RenameField, RenamePrivateFieldOfPartial, RenamePrivateParameterNamedArgument, PropertyType, InterfaceMember, EnumMember, MakeAsync,
         RemoveParameter, ReorderParameters, HalfTypedParameter, HalfTypedTypeName, AlreadyFixed,
     ];
 }

@@ -97,6 +97,21 @@ public sealed class RemoteEngineSessionTests
     }
 
     [Fact]
+    public async Task Settings_repeated_after_initialize_keep_the_engine_and_its_probe()
+    {
+        await using var vllm = new VllmDouble();
+        // The probe is slow, so the repeated settings arrive while it runs (as VS Code sends them right after initialized).
+        vllm.Override = r => r.Path == "/v1/models" ? new StreamReply("application/json", ["{\"object\":\"list\",\"data\":[{\"id\":\"m\"}]}"]) { HeaderDelay = TimeSpan.FromMilliseconds(300) } : null;
+        await using var session = await Session.StartAsync(new Dictionary<string, string>(), new { engine = "openai", engineUrl = vllm.Url.ToString() });
+
+        await session.Client.NotifyAsync(Methods.WorkspaceDidChangeConfiguration, new { settings = new { codelsp = new { engine = "openai", engineUrl = vllm.Url.ToString() } } });
+
+        await session.Client.WaitForAsync(m => m.Any(x => LogSays(x, "model m ready (engine openai")));
+        Assert.IsType<ModelStatus.Ready>(session.Assistant.Status);
+        Assert.Single(vllm.Http.Requests, r => r.Path == "/v1/models");
+    }
+
+    [Fact]
     public async Task A_wrong_url_is_one_error_that_names_the_setting_and_keystrokes_do_not_repeat_it()
     {
         var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
