@@ -9,7 +9,7 @@ namespace CodeLsp.Workspace.Context;
 /// (references only, not declarations). The members a codebase calls are the ones it calls next, so receivers with
 /// hundreds of members (<c>StringBuilder</c>, <c>Type</c>) rank the ones this solution uses first. Built once per
 /// solution (one pass over the tokens of every tree; no binding), then kept up to date per edit by recounting only
-/// the files that changed since the last snapshot. Counted per file path, so a file shared by several projects (one
+/// the subtrees of the changed files that the incremental parser did not reuse. Counted per file path, so a file shared by several projects (one
 /// per target framework) counts once. Names, not symbols: binding every name of a solution would cost seconds, and
 /// a name is what a completion writes.
 /// </summary>
@@ -92,10 +92,79 @@ internal sealed class UsageIndex
         var tree = document.TryGetSyntaxTree(out var parsed) ? parsed : document.GetSyntaxTreeAsync(ct).GetAwaiter().GetResult();
         if (tree is null) return;
         if (known.Tree == tree) return;
-        if (known.Counts is not null) Apply(known.Counts, -1);
-        var counts = CountNames(tree.GetRoot(ct));
-        Apply(counts, +1);
+        Dictionary<string, int> counts;
+        if (known.Counts is not null)
+        {
+            // An edit: recount only the subtrees the parser did not reuse from the counted tree.
+            var delta = new Dictionary<string, int>(StringComparer.Ordinal);
+            Diff(known.Tree.GetRoot(ct), tree.GetRoot(ct), delta);
+            counts = known.Counts;
+            foreach (var (name, change) in delta)
+            {
+                if (change == 0) continue;
+                var count = counts.GetValueOrDefault(name) + change;
+                if (count <= 0) counts.Remove(name);
+                else counts[name] = count;
+            }
+            Apply(delta, +1);
+        }
+        else
+        {
+            counts = CountNames(tree.GetRoot(ct));
+            Apply(counts, +1);
+        }
         _files[key] = (tree, tree.TryGetText(out var treeText) ? treeText : null, counts);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="delta"/> the change in name counts from <paramref name="before"/> to
+    /// <paramref name="after"/>. Subtrees that are incrementally identical (the same parsed node, reused by an
+    /// incremental parse) hold the same names with the same parents, so they are skipped; the children lists are
+    /// matched by their identical prefix and suffix, and the rest is uncounted from the old tree and counted in the new.
+    /// Exact for any pair of trees; fast when <paramref name="after"/> was parsed incrementally from <paramref name="before"/>.
+    /// </summary>
+    internal static void Diff(SyntaxNode before, SyntaxNode after, Dictionary<string, int> delta)
+    {
+        while (true)
+        {
+            if (before.IsIncrementallyIdenticalTo(after)) return;
+            if (before.RawKind != after.RawKind)
+            {
+                Count(before, delta, -1);
+                Count(after, delta, +1);
+                return;
+            }
+            var old = before.ChildNodesAndTokens();
+            var now = after.ChildNodesAndTokens();
+            int start = 0, oldEnd = old.Count, newEnd = now.Count;
+            while (start < oldEnd && start < newEnd && old[start].IsIncrementallyIdenticalTo(now[start])) start++;
+            while (oldEnd > start && newEnd > start && old[oldEnd - 1].IsIncrementallyIdenticalTo(now[newEnd - 1])) { oldEnd--; newEnd--; }
+            if (oldEnd - start == 1 && newEnd - start == 1 && old[start].AsNode() is { } oldChild && now[start].AsNode() is { } newChild)
+            {
+                before = oldChild;
+                after = newChild;
+                continue;
+            }
+            for (var i = start; i < oldEnd; i++) Count(old[i], delta, -1);
+            for (var i = start; i < newEnd; i++) Count(now[i], delta, +1);
+            return;
+        }
+    }
+
+    private static void Count(SyntaxNodeOrToken item, Dictionary<string, int> delta, int sign)
+    {
+        if (item.AsNode() is { } node)
+        {
+            foreach (var token in node.DescendantTokens()) Count(token, delta, sign);
+        }
+        else Count(item.AsToken(), delta, sign);
+    }
+
+    private static void Count(SyntaxToken token, Dictionary<string, int> delta, int sign)
+    {
+        if (!token.IsKind(SyntaxKind.IdentifierToken) || token.Parent is not SimpleNameSyntax) return;
+        var name = token.ValueText;
+        delta[name] = delta.GetValueOrDefault(name) + sign;
     }
 
     private void Remove(string path)
@@ -120,9 +189,7 @@ internal sealed class UsageIndex
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var token in root.DescendantTokens())
         {
-            if (!token.IsKind(SyntaxKind.IdentifierToken) || token.Parent is not SimpleNameSyntax) continue;
-            var name = token.ValueText;
-            counts[name] = counts.GetValueOrDefault(name) + 1;
+            Count(token, counts, +1);
         }
         return counts;
     }
