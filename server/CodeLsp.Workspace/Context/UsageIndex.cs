@@ -120,7 +120,7 @@ internal sealed class UsageIndex
     /// Adds to <paramref name="delta"/> the change in name counts from <paramref name="before"/> to
     /// <paramref name="after"/>. Subtrees that are incrementally identical (the same parsed node, reused by an
     /// incremental parse) hold the same names with the same parents, so they are skipped; the children lists are
-    /// matched by their identical prefix and suffix, and the rest is uncounted from the old tree and counted in the new.
+    /// matched by their identical prefix and suffix, what is left paired up when both sides have as many, and the rest is uncounted from the old tree and counted in the new.
     /// Exact for any pair of trees; fast when <paramref name="after"/> was parsed incrementally from <paramref name="before"/>.
     /// </summary>
     internal static void Diff(SyntaxNode before, SyntaxNode after, Dictionary<string, int> delta)
@@ -144,6 +144,21 @@ internal sealed class UsageIndex
                 before = oldChild;
                 after = newChild;
                 continue;
+            }
+            if (oldEnd - start == newEnd - start)
+            {
+                // As many children on both sides (a re-lexed brace or end-of-file token next to the changed member):
+                // pair them up, so the unchanged parts of each pair are still skipped.
+                for (var i = start; i < oldEnd; i++)
+                {
+                    if (old[i].AsNode() is { } a && now[i].AsNode() is { } b) Diff(a, b, delta);
+                    else if (!old[i].IsIncrementallyIdenticalTo(now[i]))
+                    {
+                        Count(old[i], delta, -1);
+                        Count(now[i], delta, +1);
+                    }
+                }
+                return;
             }
             for (var i = start; i < oldEnd; i++) Count(old[i], delta, -1);
             for (var i = start; i < newEnd; i++) Count(now[i], delta, +1);
