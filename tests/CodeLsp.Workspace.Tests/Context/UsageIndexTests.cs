@@ -98,6 +98,37 @@ public sealed class UsageIndexTests
         Assert.Equal(1, delta["Qux"]);
     }
 
+    [Fact]
+    public void Diff_of_an_incremental_parse_visits_only_the_edited_member()
+    {
+        var text = SourceText.From("""
+            namespace N
+            {
+                class A
+                {
+                    void M()
+                    {
+                        var x = Foo(First);
+                    }
+
+                    void Other() { Unrelated(); Elsewhere.Call(); }
+                }
+            }
+            """);
+        var before = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(text);
+        // As the benchmark edits: the rest of the line after the caret (here after "Fo") is deleted.
+        var at = text.ToString().IndexOf("o(First);", StringComparison.Ordinal);
+        var after = before.WithChangedText(text.WithChanges(new TextChange(new TextSpan(at, "o(First);".Length), "")));
+        var delta = new Dictionary<string, int>(StringComparer.Ordinal);
+        UsageIndex.Diff(before.GetRoot(), after.GetRoot(), delta);
+        Assert.Equal(-1, delta["Foo"]);
+        Assert.Equal(-1, delta["First"]);
+        Assert.Equal(1, delta["Fo"]);
+        // The other member was reused by the parser: not even looked at (a whole-file recount would list its names with 0).
+        Assert.DoesNotContain("Unrelated", delta.Keys);
+        Assert.DoesNotContain("Call", delta.Keys);
+    }
+
     private static async Task AssertSameAsFullCount(UsageIndex index, Solution now, Solution before)
     {
         var fresh = new UsageIndex();
