@@ -354,7 +354,7 @@ public sealed class ModelHost : IDisposable
         while (true)
         {
             var logits = _context.NativeHandle.GetLogitsIth(logitsIndex);
-            var token = Greedy(logits);
+            var token = GreedySampler.Pick(logits);
             if (mask is { IsActive: true })
             {
                 var chosen = mask.Choose(logits, (int)token, IsStop(token));
@@ -528,20 +528,6 @@ public sealed class ModelHost : IDisposable
     {
         var vocab = _weights.Vocab;
         return _stopTokens.Contains((int)token) || token.IsEndOfGeneration(vocab) || token.IsControl(vocab);
-    }
-
-    private static LLamaToken Greedy(Span<float> logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 
     private static int CommonPrefixLength(List<LLamaToken> a, List<LLamaToken> b)

@@ -101,7 +101,7 @@ internal sealed class ChatGenerator : IDisposable
         string text;
         while (true)
         {
-            var token = Greedy(context.NativeHandle.GetLogitsIth(logitsIndex));
+            var token = GreedySampler.Pick(context.NativeHandle.GetLogitsIth(logitsIndex));
             if (_isStop(token))
             {
                 (reason, text) = (StopReason.EndOfGeneration, decoder.Text);
@@ -191,20 +191,6 @@ internal sealed class ChatGenerator : IDisposable
         }
 
         return first;
-    }
-
-    private static LLamaToken Greedy(Span<float> logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 
     public void Dispose()
