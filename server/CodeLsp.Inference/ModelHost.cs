@@ -409,12 +409,11 @@ public sealed class ModelHost : IDisposable
         }
     }
 
-    /// <summary>Decodes tokens[start..] in batches; returns the batch index holding the last token's logits, or -1 when the context is full.</summary>
+    /// <summary>Decodes tokens[start..] in equal batches; returns the batch index holding the last token's logits, or -1 when the context is full.</summary>
     private int DecodePrompt(List<LLamaToken> tokens, int start, CancellationToken cancellationToken)
     {
-        for (var first = start; first < tokens.Count; first += _batchSize)
+        foreach (var (first, count) in PromptBatches.Split(start, tokens.Count, _batchSize))
         {
-            var count = Math.Min(_batchSize, tokens.Count - first);
             _batch.Clear();
             for (var i = 0; i < count; i++)
             {

@@ -38,8 +38,20 @@ public static class TinyModel
 
         var vocab = BuildVocabulary(options.FimStyle, options.VocabularySize);
         var dim = options.Dim;
-        const int headDim = 32;
+        var headDim = options.HeadDimension;
+        if (headDim < 8 || headDim % 8 != 0 || dim % headDim != 0)
+        {
+            throw new ArgumentException("HeadDimension must be a multiple of 8 that divides Dim.", nameof(options));
+        }
+
         var heads = dim / headDim;
+        var keyValueHeads = options.KeyValueHeads ?? heads;
+        if (keyValueHeads < 1 || heads % keyValueHeads != 0)
+        {
+            throw new ArgumentException("KeyValueHeads must divide the query head count.", nameof(options));
+        }
+
+        var keyValueDim = keyValueHeads * headDim;
         var feedForward = (dim * 8 / 3 + 31) / 32 * 32;
         var arch = options.Architecture;
 
@@ -57,7 +69,7 @@ public static class TinyModel
         w.Add($"{arch}.block_count", (uint)options.Layers);
         w.Add($"{arch}.feed_forward_length", (uint)feedForward);
         w.Add($"{arch}.attention.head_count", (uint)heads);
-        w.Add($"{arch}.attention.head_count_kv", (uint)heads);
+        w.Add($"{arch}.attention.head_count_kv", (uint)keyValueHeads);
         w.Add($"{arch}.rope.dimension_count", (uint)headDim);
         w.Add($"{arch}.rope.freq_base", 10000f);
         w.Add($"{arch}.attention.layer_norm_rms_epsilon", 1e-5f);
@@ -104,8 +116,8 @@ public static class TinyModel
             var p = $"blk.{layer}.";
             Tensor(p + "attn_norm.weight", [dim], Ones);
             Tensor(p + "attn_q.weight", [dim, dim], rng.Fill(p + "q", matrixScale));
-            Tensor(p + "attn_k.weight", [dim, dim], rng.Fill(p + "k", matrixScale));
-            Tensor(p + "attn_v.weight", [dim, dim], rng.Fill(p + "v", matrixScale));
+            Tensor(p + "attn_k.weight", [dim, keyValueDim], rng.Fill(p + "k", matrixScale));
+            Tensor(p + "attn_v.weight", [dim, keyValueDim], rng.Fill(p + "v", matrixScale));
             Tensor(p + "attn_output.weight", [dim, dim], rng.Fill(p + "o", matrixScale));
             Tensor(p + "ffn_norm.weight", [dim], Ones);
             Tensor(p + "ffn_gate.weight", [dim, feedForward], rng.Fill(p + "gate", matrixScale));

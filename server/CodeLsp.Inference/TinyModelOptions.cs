@@ -8,6 +8,15 @@ public sealed record TinyModelOptions
 
     public int Layers { get; init; } = 2;
 
+    /// <summary>Width of one attention head; <see cref="Dim"/> must be a multiple of it.</summary>
+    public int HeadDimension { get; init; } = 32;
+
+    /// <summary>
+    /// Key/value heads (grouped-query attention, as Qwen2.5-Coder has: 12 query heads share 2); null: one per query
+    /// head. Must divide the query head count.
+    /// </summary>
+    public int? KeyValueHeads { get; init; }
+
     /// <summary>Seed of the weights; the same options always give the same bytes.</summary>
     public int Seed { get; init; } = 1;
 

@@ -71,8 +71,8 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
 {
     // Shared across pipeline rebuilds (a settings change) when the owner passes one, so the solution's usage index
     // and the cached semantic model survive them.
-    private readonly SemanticContextBuilder _contextBuilder = contextBuilder ?? new(workspace is null ? null : workspace.RecentDocuments);
-    private readonly ConcurrentDictionary<Uri, (string Key, string Rendered)> _contexts = new();
+    private readonly PromptContextSource _contexts = new(contextBuilder ?? new(workspace is null ? null : workspace.RecentDocuments),
+        options.ContextTokens, options.ContextWait, model.CountTokens, logger);
     private const int RememberedIds = 64;
     private readonly ConcurrentDictionary<Uri, CancellationTokenSource> _latest = new();
     private readonly ConcurrentDictionary<Uri, ShownSuggestion> _shown = new();
@@ -198,7 +198,7 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
     public void Forget(Uri uri)
     {
         _shown.TryRemove(uri, out _);
-        _contexts.TryRemove(uri, out _);
+        _contexts.Forget(uri);
         _prefetch.TryRemove(uri, out _);
         _trees.TryRemove(uri, out _);
         _constraints.Forget(uri);
@@ -224,7 +224,7 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
             ? _constraints.ForAsync(uri, tree, text, offset, document, token)
             : Task.FromResult<IdentifierConstraint?>(null);
         var promptPhase = Lap();
-        var context = document is null ? null : await ContextAsync(uri, document, text, offset, prefix.Length, suffix.Length, token).ConfigureAwait(false);
+        var context = document is null ? null : await _contexts.ForAsync(uri, document, text, offset, TextSpan.FromBounds(offset - prefix.Length, offset + suffix.Length), token).ConfigureAwait(false);
         var prompt = new FimPrompt(prefix, suffix) { Layout = options.Layout, Context = context, FirstIdentifier = await constraint.ConfigureAwait(false) };
         var contextPhase = Lap(); // the Roslyn context and the identifier constraint, waited for side by side
         var limits = new GenerationLimits(multiLine ? options.MaxTokens : Math.Min(options.MaxTokens, options.MaxTokensSingleLine), options.TimeLimit)
@@ -274,50 +274,8 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         return shown;
     }
 
-    /// <summary>
-    /// The Roslyn context for the prompt. It is rebuilt only when the cursor moves to another line or past a
-    /// '.', '(' or ',': context sits at the start of the prompt, so a context that changed on every keystroke would
-    /// make the model decode the whole prompt again each time instead of reusing its cache.
-    /// </summary>
-    private async Task<string?> ContextAsync(Uri uri, Document document, SourceText text, int offset, int prefixChars, int suffixChars, CancellationToken token)
-    {
-        if (options.ContextTokens <= 0) return null;
-        var line = text.Lines.GetLineFromPosition(offset);
-        var linePrefix = text.ToString(TextSpan.FromBounds(line.Start, offset));
-        var key = $"{line.LineNumber}:{text.Lines.Count}:{linePrefix[..(linePrefix.LastIndexOfAny(['.', '(', ',']) + 1)]}";
-        var hasCached = _contexts.TryGetValue(uri, out var cached);
-        if (hasCached && cached.Key == key) return NullIfEmpty(cached.Rendered);
-
-        var visible = TextSpan.FromBounds(offset - prefixChars, offset + suffixChars);
-        // On the thread pool: the builder's first steps are synchronous, and the wait below must bound them too.
-        var build = Task.Run(() => BuildContextAsync(uri, document, offset, key, visible));
-        var finished = await Task.WhenAny(build, Task.Delay(options.ContextWait, token)).ConfigureAwait(false);
-        token.ThrowIfCancellationRequested();
-        if (finished == build) return NullIfEmpty(await build.ConfigureAwait(false));
-        logger.Debug("Context for {Uri} took longer than {Ms} ms; using the previous one", uri, options.ContextWait.TotalMilliseconds);
-        return hasCached ? NullIfEmpty(cached.Rendered) : null;
-    }
-
-    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
-
-    /// <summary>Builds and caches the context; never throws (context is an improvement, never a requirement).</summary>
-    private async Task<string> BuildContextAsync(Uri uri, Document document, int offset, string key, TextSpan visible)
-    {
-        try
-        {
-            // Not tied to the request's token: a build that outlives its request still serves the next one.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var built = await _contextBuilder.BuildAsync(document, offset, new ContextBudget(options.ContextTokens, model.CountTokens), new ContextRequest(visible), timeout.Token).ConfigureAwait(false);
-            _contexts[uri] = (key, built.Rendered);
-            logger.Debug("Context for {Uri}: {Count} items, {Tokens} tokens", uri, built.Items.Count(i => i.Included), built.Tokens);
-            return built.Rendered;
-        }
-        catch (Exception ex)
-        {
-            logger.Warning(ex, "Building the context for {Uri} failed; completing without it", uri);
-            return "";
-        }
-    }
+    /// <summary>Roslyn context builds started so far (for tests).</summary>
+    internal int ContextBuilds => _contexts.Builds;
 
     /// <summary>Only a document of a loaded project has all its references; elsewhere "unknown type" proves nothing.</summary>
     private bool HasRealProject(Document document) =>

@@ -75,9 +75,8 @@ internal sealed class ChatGenerator : IDisposable
         // Each chat starts from an empty cache: action prompts rarely share a prefix worth keeping.
         context.NativeHandle.MemoryClear();
         var logitsIndex = 0;
-        for (var first = 0; first < tokens.Count; first += _batchSize)
+        foreach (var (first, count) in PromptBatches.Split(0, tokens.Count, _batchSize))
         {
-            var count = Math.Min(_batchSize, tokens.Count - first);
             using (await _compute.EnterAsync(limits.Priority, cancellationToken).ConfigureAwait(false))
             {
                 cancellationToken.ThrowIfCancellationRequested();

@@ -107,7 +107,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
     private async Task<Dictionary<string, string>> RunModelAsync(string modelPath, CancellationToken ct)
     {
         var figures = new Dictionary<string, string>();
-        var logger = Cli.CliLogging.Create();
+        var logger = Cli.CliLogging.Create(Environment.GetEnvironmentVariable("XXX_DEBUG") == "1" ? Serilog.Events.LogEventLevel.Debug : Serilog.Events.LogEventLevel.Warning);
         await using var assistant = new Assistant(logger);
         var traces = new ConcurrentQueue<CompletionTrace>();
         assistant.CompletionTraced += (_, trace) => traces.Enqueue(trace);

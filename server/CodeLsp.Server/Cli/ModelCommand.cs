@@ -23,19 +23,35 @@ internal static class ModelCommand
         var dim = new Option<int>("--dim") { Description = "Embedding size (64: <1 MB; 512 with 8 layers: ~100 MB)", DefaultValueFactory = _ => 64 };
         var layers = new Option<int>("--layers") { Description = "Transformer blocks", DefaultValueFactory = _ => 2 };
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights", DefaultValueFactory = _ => 1 };
-        var command = new Command("tiny", "Write a small random-weight llama GGUF model with a FIM tokenizer (its output is noise: for smoke tests)") { output, dim, layers, seed };
+        var context = new Option<int>("--context") { Description = "Training context length in tokens (the most a server context can hold)", DefaultValueFactory = _ => 1024 };
+        var headDim = new Option<int>("--head-dim") { Description = "Width of an attention head", DefaultValueFactory = _ => 32 };
+        var kvHeads = new Option<int?>("--kv-heads") { Description = "Key/value heads (grouped-query attention; default: one per query head)" };
+        var command = new Command("tiny", "Write a small random-weight llama GGUF model with a FIM tokenizer (its output is noise: for smoke tests)") { output, dim, layers, seed, context, headDim, kvHeads };
         command.SetAction(parse =>
         {
             var path = Path.GetFullPath(parse.GetValue(output)!);
             var d = parse.GetValue(dim);
             var l = parse.GetValue(layers);
-            if (d < 8 || d % 8 != 0 || l < 1)
+            var c = parse.GetValue(context);
+            if (d < 8 || d % 8 != 0 || l < 1 || c < 16)
             {
-                Console.Error.WriteLine("--dim must be a positive multiple of 8 and --layers at least 1.");
+                Console.Error.WriteLine("--dim must be a positive multiple of 8, --layers at least 1 and --context at least 16.");
                 return 2;
             }
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            TinyModel.Write(path, new TinyModelOptions { Dim = d, Layers = l, Seed = parse.GetValue(seed) });
+            try
+            {
+                TinyModel.Write(path, new TinyModelOptions
+                {
+                    Dim = d, Layers = l, Seed = parse.GetValue(seed), ContextLength = c,
+                    HeadDimension = parse.GetValue(headDim), KeyValueHeads = parse.GetValue(kvHeads),
+                });
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {path} ({new FileInfo(path).Length / 1024.0 / 1024.0:F2} MiB)"));
             return 0;
         });
