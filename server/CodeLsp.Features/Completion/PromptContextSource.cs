@@ -46,6 +46,7 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
     private readonly ConcurrentDictionary<Uri, Build> _running = new();
     private readonly Lock _gate = new();
     private int _builds;
+    private int _preparing;
 
     /// <summary>Builds started so far (tests use it to prove that keystrokes with the same key share one).</summary>
     public int Builds => Volatile.Read(ref _builds);
@@ -90,10 +91,20 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
     public void Prepare(Uri uri, Func<Document?> document, SourceText text, int offset, TextSpan visible)
     {
         if (contextTokens <= 0 || _built.ContainsKey(uri) || _running.ContainsKey(uri)) return;
+        // One at a time: an editor restoring twenty tabs opens twenty documents at once; the first warms the
+        // compiler for all, and the others are built when first asked.
+        if (Interlocked.CompareExchange(ref _preparing, 1, 0) != 0) return;
         var key = Key(text, offset);
-        _ = Task.Run(() =>
+        _ = Task.Run(async () =>
         {
-            if (document() is { } made) StartOrJoin(uri, made, offset, key, visible);
+            try
+            {
+                if (document() is { } made) await StartOrJoin(uri, made, offset, key, visible).Rendered.ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref _preparing, 0);
+            }
         });
     }
 

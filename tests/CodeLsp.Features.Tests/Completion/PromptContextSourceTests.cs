@@ -130,6 +130,24 @@ public sealed class PromptContextSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Documents_opened_together_are_prepared_one_at_a_time()
+    {
+        var builds = new GatedBuilds();
+        var source = new PromptContextSource(builds.Build, contextTokens: 256, wait: TimeSpan.FromSeconds(5), Log.Logger);
+        const string Text = "x.";
+        var uris = Enumerable.Range(0, 5).Select(i => new Uri($"file:///w/Tab{i}.cs")).ToList();
+
+        foreach (var uri in uris) source.Prepare(uri, () => Document(Text), SourceText.From(Text), 2, default);
+        await WaitUntil(() => source.Builds == 1);
+        await Task.Delay(50);
+        Assert.Equal(1, source.Builds);
+
+        (await builds.Nth(0)).Release.SetResult("// first");
+        await source.WhenBuilt(uris[0]);
+        await WaitUntil(() => { source.Prepare(uris[1], () => Document(Text), SourceText.From(Text), 2, default); return source.Builds == 2; });
+    }
+
+    [Fact]
     public async Task Opening_prepares_nothing_when_the_document_already_has_a_context()
     {
         var builds = new GatedBuilds();
