@@ -41,7 +41,7 @@ public sealed class ModelHost : IDisposable
     private bool _disposed;
 
     private ModelHost(LLamaWeights weights, LLamaContext context, ModelParams parameters, ChatPromptRenderer? chat,
-        ModelDescription description, int batchSize, Serilog.ILogger logger)
+        ModelDescription description, int batchSize, Serilog.ILogger logger, ChatContextFactory chatContexts)
     {
         _vocabularyTrie = new(() => VocabularyTrie.FromModel(weights.Vocab), LazyThreadSafetyMode.ExecutionAndPublication);
         _weights = weights;
@@ -55,7 +55,7 @@ public sealed class ModelHost : IDisposable
         _stopTokens = description.FimTokens is { } fim
             ? [fim.Prefix, fim.Suffix, fim.Middle, .. fim.StopTokens]
             : [];
-        _chat = chat is null ? null : new ChatGenerator(weights, parameters, chat, _compute, IsStop, batchSize, logger);
+        _chat = chat is null ? null : new ChatGenerator(weights, chatContexts.Create, chat, _compute, IsStop, batchSize, logger);
     }
 
     public ModelDescription Description { get; }
@@ -112,6 +112,8 @@ public sealed class ModelHost : IDisposable
         await s_loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         LLamaWeights? weights = null;
         LLamaContext? context = null;
+        ContextMemory? memory = null;
+        string? contextNotice = null;
         try
         {
             var clock = Stopwatch.StartNew();
@@ -133,10 +135,14 @@ public sealed class ModelHost : IDisposable
                 {
                     weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress).ConfigureAwait(false);
                     var training = weights.ContextSize > 0 ? weights.ContextSize : options.ContextSize;
-                    parameters.ContextSize = (uint)Math.Clamp(options.ContextSize, 16, training);
-                    context = weights.CreateContext(parameters);
+                    var requested = Math.Clamp(options.ContextSize, 16, training);
+                    // Measured after the weights are in memory, so the free figure already leaves them out.
+                    memory = ContextMemory.FromModel(info, MicroBatch(batchSize));
+                    (var size, contextNotice) = SizeContext(memory, requested, options.FreeMemory(), path, "the model's KV cache and compute buffers");
+                    parameters.ContextSize = (uint)size;
+                    context = CreateContext(weights, parameters, path, capture.Errors);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException and not ModelLoadException)
                 {
                     throw new ModelLoadException(path, DescribeNativeFailure(path, capture.Errors, e), e);
                 }
@@ -150,6 +156,7 @@ public sealed class ModelHost : IDisposable
                 Name = info.Name ?? System.IO.Path.GetFileNameWithoutExtension(path),
                 Architecture = info.Architecture,
                 ContextSize = (int)context.ContextSize,
+                ContextNotice = contextNotice,
                 TrainingContextSize = weights.ContextSize,
                 VocabularySize = weights.Vocab.Count,
                 ParameterCount = (long)weights.ParameterCount,
@@ -165,7 +172,13 @@ public sealed class ModelHost : IDisposable
                 description.ContextSize, threads, fim?.Source ?? "none");
             logger.Debug("Context: {ContextSize} tokens, batch {BatchSize}, ubatch {UBatchSize}", context.ContextSize, context.BatchSize, context.Params.UBatchSize);
             // llama.cpp lowers the batch size to the context size; a larger batch would be rejected.
-            var host = new ModelHost(weights, context, parameters, chat, description, Math.Min(batchSize, (int)context.BatchSize), logger);
+            if (contextNotice is not null)
+            {
+                logger.Warning("Model {ModelName}: {ContextNotice}", description.Name, contextNotice);
+            }
+
+            var host = new ModelHost(weights, context, parameters, chat, description, Math.Min(batchSize, (int)context.BatchSize), logger,
+                new ChatContextFactory(weights, parameters, memory, options.FreeMemory, path, logger));
             // The vocabulary trie of a 150k-token model takes a few hundred milliseconds: build it now, off the first
             // constrained completion's path.
             host._vocabularyWarmUp = Task.Run(() => host._vocabularyTrie.Value, CancellationToken.None);
@@ -576,6 +589,101 @@ public sealed class ModelHost : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>llama.cpp's micro-batch: the batch, at most its default of 512.</summary>
+    private static int MicroBatch(int batchSize) => Math.Min(batchSize, 512);
+
+    /// <summary>
+    /// The context size to create for <paramref name="requested"/> tokens in the memory free now, and the notice for
+    /// the user when it had to be lowered. Throws <see cref="ModelLoadException"/> when not even a small context fits.
+    /// Without an estimate (hyper-parameters missing) or a free-memory figure the request stands.
+    /// </summary>
+    internal static (int Size, string? Notice) SizeContext(ContextMemory? memory, int requested, long? free, string path, string purpose)
+    {
+        if (memory is null || free is not { } available)
+        {
+            return (requested, null);
+        }
+
+        var size = memory.Fit(requested, available);
+        if (size == requested)
+        {
+            return (requested, null);
+        }
+
+        var spare = ContextMemory.Format(ContextMemory.Budget(available));
+        if (size is not { } lowered)
+        {
+            var smallest = Math.Min(requested, ContextMemory.MinimumContext);
+            throw new ModelLoadException(path,
+                $"Not enough free memory to run '{path}': even a context of {smallest:N0} tokens needs {ContextMemory.Format(memory.TotalBytes(smallest))} for {purpose}, " +
+                $"and {spare} can be spared ({ContextMemory.Format(available)} free, the rest kept for the editor and the system). Close other programs or choose a smaller model.");
+        }
+
+        return (lowered,
+            $"contextSize {requested:N0} needs {ContextMemory.Format(memory.TotalBytes(requested))} for {purpose}, more than the {spare} that can be spared " +
+            $"({ContextMemory.Format(available)} free); using {lowered:N0} tokens ({ContextMemory.Format(memory.TotalBytes(lowered))}). " +
+            $"Set contextSize to {lowered} or less, or free memory, to silence this.");
+    }
+
+    /// <summary>
+    /// Creates a context, or throws <see cref="ModelLoadException"/> when llama.cpp could not: LLamaSharp 0.30 then
+    /// returns a context with a null handle instead of throwing, and the first call on it crashes the process.
+    /// </summary>
+    private static LLamaContext CreateContext(LLamaWeights weights, ModelParams parameters, string path, IReadOnlyList<string> errors)
+    {
+        var context = weights.CreateContext(parameters);
+        if (!context.NativeHandle.IsInvalid)
+        {
+            return context;
+        }
+
+        context.Dispose();
+        var reason = NativeFailureReason(errors) ?? "it could not allocate the context";
+        throw new ModelLoadException(path,
+            $"llama.cpp could not create a context of {parameters.ContextSize:N0} tokens for '{path}': {reason}. Lower the contextSize setting or free memory.");
+    }
+
+    /// <summary>Creates the chat context on first use, sized to the memory free then (the completion context already holds its share).</summary>
+    private sealed class ChatContextFactory(LLamaWeights weights, ModelParams parameters, ContextMemory? memory, Func<long?> freeMemory, string path, Serilog.ILogger logger)
+    {
+        public LLamaContext Create()
+        {
+            var requested = (int)(parameters.ContextSize ?? 0);
+            int size;
+            string? notice;
+            try
+            {
+                (size, notice) = SizeContext(memory, requested, freeMemory(), path, "the chat context of AI actions");
+            }
+            catch (ModelLoadException e)
+            {
+                throw new InvalidOperationException(e.Message, e);
+            }
+
+            if (notice is not null)
+            {
+                logger.Warning("Chat context: {ContextNotice}", notice);
+            }
+
+            var chatParameters = parameters with { ContextSize = (uint)size };
+            // Serialized with loads: llama.cpp's error lines are attributed to the one capture open.
+            s_loadGate.Wait();
+            try
+            {
+                using var capture = NativeLogBridge.BeginCapture(logger);
+                return ModelHost.CreateContext(weights, chatParameters, path, capture.Errors);
+            }
+            catch (ModelLoadException e)
+            {
+                throw new InvalidOperationException(e.Message, e);
+            }
+            finally
+            {
+                s_loadGate.Release();
+            }
+        }
     }
 
     private static string DescribeNativeFailure(string path, IReadOnlyList<string> errors, Exception exception)
