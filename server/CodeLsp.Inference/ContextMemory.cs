@@ -96,12 +96,21 @@ public sealed record ContextMemory(int Layers, int KeyValueHeads, int KeyLength,
 /// <summary>How much memory the machine has free now. Tests replace it with a fixed figure.</summary>
 public static class AvailableMemory
 {
+    /// <summary>Environment variable that replaces the machine's figure (MiB): to keep the model small on a machine shared with other work, and to try the lowering safely.</summary>
+    public const string OverrideVariable = "CODELSP_FREE_MEMORY_MIB";
+
     /// <summary>
     /// Linux: <c>MemAvailable</c> from /proc/meminfo (what can be allocated without swapping). Elsewhere: the GC's
     /// view of the machine (total minus the load at the last collection). Null when neither is known.
+    /// <see cref="OverrideVariable"/> replaces both.
     /// </summary>
     public static long? Read()
     {
+        if (long.TryParse(Environment.GetEnvironmentVariable(OverrideVariable), System.Globalization.CultureInfo.InvariantCulture, out var mib) && mib >= 0)
+        {
+            return mib << 20;
+        }
+
         if (OperatingSystem.IsLinux() && ReadMemInfo("/proc/meminfo") is { } available)
         {
             return available;

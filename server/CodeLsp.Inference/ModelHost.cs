@@ -140,7 +140,7 @@ public sealed class ModelHost : IDisposable
                     memory = ContextMemory.FromModel(info, MicroBatch(batchSize));
                     (var size, contextNotice) = SizeContext(memory, requested, options.FreeMemory(), path, "the model's KV cache and compute buffers");
                     parameters.ContextSize = (uint)size;
-                    context = CreateContext(weights, parameters, path, capture.Errors);
+                    context = CreateContext(weights, parameters, path, capture);
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not ModelLoadException)
                 {
@@ -631,7 +631,7 @@ public sealed class ModelHost : IDisposable
     /// Creates a context, or throws <see cref="ModelLoadException"/> when llama.cpp could not: LLamaSharp 0.30 then
     /// returns a context with a null handle instead of throwing, and the first call on it crashes the process.
     /// </summary>
-    private static LLamaContext CreateContext(LLamaWeights weights, ModelParams parameters, string path, IReadOnlyList<string> errors)
+    private static LLamaContext CreateContext(LLamaWeights weights, ModelParams parameters, string path, NativeLogBridge.Capture capture)
     {
         var context = weights.CreateContext(parameters);
         if (!context.NativeHandle.IsInvalid)
@@ -640,7 +640,7 @@ public sealed class ModelHost : IDisposable
         }
 
         context.Dispose();
-        var reason = NativeFailureReason(errors) ?? "it could not allocate the context";
+        var reason = NativeFailureReason(capture.Errors) ?? "it could not allocate the context";
         throw new ModelLoadException(path,
             $"llama.cpp could not create a context of {parameters.ContextSize:N0} tokens for '{path}': {reason}. Lower the contextSize setting or free memory.");
     }
@@ -673,7 +673,7 @@ public sealed class ModelHost : IDisposable
             try
             {
                 using var capture = NativeLogBridge.BeginCapture(logger);
-                return ModelHost.CreateContext(weights, chatParameters, path, capture.Errors);
+                return ModelHost.CreateContext(weights, chatParameters, path, capture);
             }
             catch (ModelLoadException e)
             {
