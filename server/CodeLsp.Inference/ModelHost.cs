@@ -31,6 +31,7 @@ public sealed class ModelHost : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LLamaBatch _batch = new();
     private readonly PriorityGate _compute = new();
+    private readonly CompletionPreemption _preemption = new();
     private readonly ChatGenerator? _chat;
 
     // Tokens whose KV cells are valid: position i of sequence 0 holds _cached[i]. Updated after every successful
@@ -55,6 +56,7 @@ public sealed class ModelHost : IDisposable
         _stopTokens = description.FimTokens is { } fim
             ? [fim.Prefix, fim.Suffix, fim.Middle, .. fim.StopTokens]
             : [];
+        _preemption.Attach(context.NativeHandle);
         _chat = chat is null ? null : new ChatGenerator(weights, chatContexts.Create, chat, _compute, IsStop, batchSize, logger);
     }
 
@@ -93,6 +95,15 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>Number of llama.cpp decode calls made so far (tests use it to prove a request never touched the model).</summary>
     internal int DecodeCalls { get; private set; }
+
+    /// <summary>Decodes llama.cpp stopped in the middle because a newer interactive completion was waiting.</summary>
+    internal int AbortedDecodes { get; private set; }
+
+    /// <summary>Test hook: called on the inference thread just before each native decode of a completion.</summary>
+    internal Action? DecodeStarting { get; set; }
+
+    /// <summary>Who waits for the completion context, and whether the running completion should yield (tests read it).</summary>
+    internal CompletionPreemption Preemption => _preemption;
 
     /// <summary>
     /// Validates the file's header, maps the weights and creates the completion context.
@@ -199,7 +210,8 @@ public sealed class ModelHost : IDisposable
     /// <summary>
     /// Generates the text between <see cref="FimPrompt.Prefix"/> and <see cref="FimPrompt.Suffix"/> (greedy, so deterministic).
     /// Requests are serialized; one cancelled while waiting never reaches the model, one cancelled while running stops
-    /// before its next decode with <see cref="OperationCanceledException"/>.
+    /// before its next decode with <see cref="OperationCanceledException"/>. An interactive request gives the model up
+    /// to a newer interactive one (<see cref="CompletionPreemption"/>) with <see cref="CompletionPreemptedException"/>.
     /// </summary>
     public async Task<FimCompletion> CompleteAsync(FimPrompt prompt, GenerationLimits limits, CancellationToken cancellationToken)
     {
@@ -209,20 +221,31 @@ public sealed class ModelHost : IDisposable
         var fim = Description.FimTokens ?? throw new InvalidOperationException(
             $"Model '{Description.Name}' has no fill-in-the-middle tokens; CodeLsp needs a code model with FIM such as Qwen2.5-Coder.");
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var ticket = _preemption.Arrive(limits.Priority);
+        // A request cancelled while it waits (superseded in its document) stops counting at once, so it preempts nothing.
+        using var withdraw = cancellationToken.Register(() => _preemption.Withdraw(ticket));
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            // A background chat gives the model up between its decode steps; interactive requests go first.
-            using (await _compute.EnterAsync(limits.Priority, cancellationToken).ConfigureAwait(false))
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                // The native work is synchronous; run it off the caller's thread (the LSP loop).
-                return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                _preemption.Start(ticket, limits.Priority);
+                // A background chat gives the model up between its decode steps; interactive requests go first.
+                using (await _compute.EnterAsync(limits.Priority, cancellationToken).ConfigureAwait(false))
+                {
+                    // The native work is synchronous; run it off the caller's thread (the LSP loop).
+                    return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _gate.Release();
             }
         }
         finally
         {
-            _gate.Release();
+            _preemption.Leave(ticket);
         }
     }
 
@@ -282,6 +305,7 @@ public sealed class ModelHost : IDisposable
 
             _chat?.Dispose();
             _context.Dispose();
+            _preemption.Dispose();
             _weights.Dispose();
         }
         finally
@@ -294,6 +318,8 @@ public sealed class ModelHost : IDisposable
     {
         var clock = Stopwatch.StartNew();
         cancellationToken.ThrowIfCancellationRequested();
+        // Before the cache is trimmed to this prompt: one that yields leaves the cache to the newer request as it is.
+        YieldToNewer();
         var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
         var tokenizeTime = clock.Elapsed;
         var reused = KeepCachedPrefix(tokens);
@@ -410,6 +436,7 @@ public sealed class ModelHost : IDisposable
 
             // The last generated token is only decoded when another one is wanted.
             cancellationToken.ThrowIfCancellationRequested();
+            YieldToNewer();
             _batch.Clear();
             _batch.Add(token, _cached.Count, LLamaSeqId.Zero, true);
             if (!Decode())
@@ -419,6 +446,15 @@ public sealed class ModelHost : IDisposable
 
             _cached.Add(token);
             logitsIndex = 0;
+        }
+    }
+
+    /// <summary>Ends this completion when a newer interactive one waits for the context (typing always wins).</summary>
+    private void YieldToNewer()
+    {
+        if (_preemption.ShouldYield)
+        {
+            throw new CompletionPreemptedException();
         }
     }
 
@@ -435,6 +471,7 @@ public sealed class ModelHost : IDisposable
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            YieldToNewer();
             if (!Decode())
             {
                 return -1;
@@ -451,10 +488,20 @@ public sealed class ModelHost : IDisposable
     private bool Decode()
     {
         DecodeCalls++;
+        DecodeStarting?.Invoke();
         var result = _context.Decode(_batch);
         if (result == DecodeResult.Ok)
         {
             return true;
+        }
+
+        if (result == DecodeResult.ComputeAborted)
+        {
+            // Stopped for a newer completion. llama.cpp drops the cells of the batch it was computing; make sure
+            // nothing past the known tokens stays, so the cache still holds exactly _cached.
+            AbortedDecodes++;
+            _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, _cached.Count, -1);
+            throw new CompletionPreemptedException();
         }
 
         _context.NativeHandle.MemoryClear();
