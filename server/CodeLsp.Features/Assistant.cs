@@ -231,6 +231,11 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     public void SuggestionAccepted(string suggestionId) => Pipeline?.Accepted(suggestionId);
 
+    public void DocumentOpened(TextDocumentState document)
+    {
+        if (document.IsCSharp && _settings.Enabled) Pipeline?.DocumentOpened(document.Uri, document.Text);
+    }
+
     public void DocumentChanged(TextDocumentState document)
     {
         _idle?.Touch();
