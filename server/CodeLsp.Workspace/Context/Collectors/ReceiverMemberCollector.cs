@@ -12,7 +12,7 @@ internal static class ReceiverMemberCollector
 {
 
     /// <returns>Whether the caret is after a member access dot.</returns>
-    public static bool AddReceiverMembers(ContextSite site, ContextItemList items)
+    public static bool AddReceiverMembers(ContextSite site, ContextItemList items, Action<string>? phase = null)
     {
         var token = site.LeftToken;
         var typedPrefix = "";
@@ -68,6 +68,7 @@ internal static class ReceiverMemberCollector
         }
         if (type is null or IErrorTypeSymbol) return true;
 
+        phase?.Invoke("receiver members: binding the receiver");
         var typeName = type.ToDisplayString(SymbolSignatures.TypeFormat);
         var ranked = new List<(ISymbol Member, double Score, string Why)>();
         var reasons = new Dictionary<INamedTypeSymbol, string>(SymbolEqualityComparer.Default);
@@ -98,6 +99,7 @@ internal static class ReceiverMemberCollector
         var ordered = ranked.OrderByDescending(r => r.Score).Take(MaxReceiverMembers).ToList();
         foreach (var (member, score, why) in ordered)
             items.AddMember(site, ContextItemKinds.ReceiverMember, member, score, why);
+        phase?.Invoke("receiver members: own and extensions");
         AddChainedMembers(site, items, type, ordered, receiver.ToString());
         return true;
     }
