@@ -72,6 +72,14 @@ public sealed record FimCompletion(
 
     /// <summary>What <see cref="FimPrompt.FirstIdentifier"/> did while decoding; null when the engine did not apply one.</summary>
     public Constraints.ConstraintReport? Constraint { get; init; }
+
+    /// <summary>
+    /// Times a <see cref="Engines.WorkPriority.Background"/> completion paused for typing, and the tokens it decoded
+    /// again afterwards because the interactive work had replaced them in the cache (0 when it ran uninterrupted).
+    /// </summary>
+    public int Pauses { get; init; }
+
+    public int RedecodedTokens { get; init; }
 }
 
 public enum StopReason

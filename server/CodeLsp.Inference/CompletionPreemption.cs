@@ -10,7 +10,9 @@ namespace CodeLsp.Inference;
 /// A running interactive completion yields as soon as a newer interactive one waits: between decode steps
 /// (<see cref="ShouldYield"/>), and inside a decode through llama.cpp's abort callback, which the graph checks
 /// after every node, so a long prompt batch stops within milliseconds instead of holding every other document's
-/// request for its whole length. Background completions (AI actions, next edits) are never preempted here.
+/// request for its whole length. A running background completion (an AI action, a next edit) gives way to any
+/// waiting interactive one at the same points, but is paused rather than ended: it resumes once typing is served
+/// (<see cref="ModelHost"/> and <see cref="FimRun"/>).
 /// </summary>
 internal sealed class CompletionPreemption : IDisposable
 {
@@ -25,6 +27,7 @@ internal sealed class CompletionPreemption : IDisposable
     private readonly IntPtr _flag = Marshal.AllocHGlobal(sizeof(int));
     private long _arrivals;
     private long _running = None;
+    private bool _runningBackground;
     private bool _disposed;
 
     public CompletionPreemption() => Marshal.WriteInt32(_flag, 0);
@@ -58,13 +61,14 @@ internal sealed class CompletionPreemption : IDisposable
         return ticket;
     }
 
-    /// <summary>The completion got the context. Only an interactive one can be preempted.</summary>
+    /// <summary>The completion got the context (again, for a background one resuming after a pause).</summary>
     public void Start(long ticket, WorkPriority priority)
     {
         lock (_lock)
         {
             _waiting.Remove(ticket);
-            _running = priority == WorkPriority.Interactive ? ticket : None;
+            _running = ticket;
+            _runningBackground = priority == WorkPriority.Background;
             Update();
         }
     }
@@ -94,14 +98,18 @@ internal sealed class CompletionPreemption : IDisposable
         }
     }
 
-    /// <summary>True when the running completion should give the context up: a newer interactive one waits.</summary>
+    /// <summary>
+    /// True when the running completion should give the context up: a newer interactive one waits, or, for a
+    /// background one, any interactive one.
+    /// </summary>
     public bool ShouldYield => !_disposed && Marshal.ReadInt32(_flag) != 0;
 
     private void Update()
     {
         if (!_disposed)
         {
-            Marshal.WriteInt32(_flag, _running != None && _waiting.Count > 0 && _waiting.Max > _running ? 1 : 0);
+            var yield = _running != None && _waiting.Count > 0 && (_runningBackground || _waiting.Max > _running);
+            Marshal.WriteInt32(_flag, yield ? 1 : 0);
         }
     }
 

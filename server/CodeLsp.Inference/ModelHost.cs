@@ -102,6 +102,12 @@ public sealed class ModelHost : IDisposable
     /// <summary>Test hook: called on the inference thread just before each native decode of a completion.</summary>
     internal Action? DecodeStarting { get; set; }
 
+    /// <summary>Test hook: a background completion gave the model up to typing, with the tokens it had generated.</summary>
+    internal Action<int>? Paused { get; set; }
+
+    /// <summary>Test hook: a paused background completion has the model again, with the tokens it had generated.</summary>
+    internal Action<int>? Resumed { get; set; }
+
     /// <summary>Who waits for the completion context, and whether the running completion should yield (tests read it).</summary>
     internal CompletionPreemption Preemption => _preemption;
 
@@ -212,6 +218,9 @@ public sealed class ModelHost : IDisposable
     /// Requests are serialized; one cancelled while waiting never reaches the model, one cancelled while running stops
     /// before its next decode with <see cref="OperationCanceledException"/>. An interactive request gives the model up
     /// to a newer interactive one (<see cref="CompletionPreemption"/>) with <see cref="CompletionPreemptedException"/>.
+    /// A background request gives it up to any waiting interactive one within one decode step, waits until typing is
+    /// served, then re-decodes what the cache lost and goes on (<see cref="FimRun"/>): greedy decoding makes its text
+    /// the same as without the pause. Its time limit keeps counting while it waits.
     /// </summary>
     public async Task<FimCompletion> CompleteAsync(FimPrompt prompt, GenerationLimits limits, CancellationToken cancellationToken)
     {
@@ -226,21 +235,30 @@ public sealed class ModelHost : IDisposable
         using var withdraw = cancellationToken.Register(() => _preemption.Withdraw(ticket));
         try
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            var run = new FimRun(prompt, limits, fim);
+            while (true)
             {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                _preemption.Start(ticket, limits.Priority);
-                // A background chat gives the model up between its decode steps; interactive requests go first.
-                using (await _compute.EnterAsync(limits.Priority, cancellationToken).ConfigureAwait(false))
+                // A paused background run queues again behind the interactive requests it gave way to.
+                await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    // The native work is synchronous; run it off the caller's thread (the LSP loop).
-                    return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    _preemption.Start(ticket, limits.Priority);
+                    // A background chat gives the model up between its decode steps; interactive requests go first.
+                    using (await _compute.EnterAsync(limits.Priority, cancellationToken).ConfigureAwait(false))
+                    {
+                        // The native work is synchronous; run it off the caller's thread (the LSP loop).
+                        var completion = await Task.Run(() => Complete(run, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                        if (completion is not null)
+                        {
+                            return completion;
+                        }
+                    }
                 }
-            }
-            finally
-            {
-                _gate.Release();
+                finally
+                {
+                    _gate.Release();
+                }
             }
         }
         finally
@@ -314,38 +332,84 @@ public sealed class ModelHost : IDisposable
         }
     }
 
-    private FimCompletion Complete(FimPrompt prompt, GenerationLimits limits, FimTokens fim, CancellationToken cancellationToken)
+    /// <summary>
+    /// One turn of <paramref name="run"/> with the model: the whole completion, or for a background run, the part
+    /// until typing wants the model (then null; the run resumes on its next turn).
+    /// </summary>
+    private FimCompletion? Complete(FimRun run, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        try
+        {
+            if (run.Pauses > 0)
+            {
+                Resumed?.Invoke(run.Generated);
+            }
+
+            return Continue(run, cancellationToken);
+        }
+        catch (CompletionPreemptedException) when (run.IsBackground)
+        {
+            run.Pauses++;
+            run.CachedAtPause = run.Tokens is null ? 0 : CommonPrefixLength(_cached, run.Tokens);
+            _logger.Debug("Background completion paused for typing after {GeneratedTokens} tokens", run.Generated);
+            Paused?.Invoke(run.Generated);
+            return null;
+        }
+    }
+
+    private FimCompletion Continue(FimRun run, CancellationToken cancellationToken)
+    {
+        var clock = run.Clock;
+        clock.Start();
         cancellationToken.ThrowIfCancellationRequested();
         // Before the cache is trimmed to this prompt: one that yields leaves the cache to the newer request as it is.
-        YieldToNewer();
-        var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
-        var tokenizeTime = clock.Elapsed;
+        YieldToNewer(run);
+        if (run.Tokens is null)
+        {
+            run.Tokens = BuildPrompt(run.Prompt, run.Limits.MaxTokens, run.Fim);
+            run.PromptTokens = run.Tokens.Count;
+            run.TokenizeTime = clock.Elapsed;
+            run.Decoder = new TokenTextDecoder(_weights.Vocab);
+            run.Mask = run.Prompt.FirstIdentifier is { } constraint ? new IdentifierMask(constraint, VocabularyTrie, _stopTokens) : null;
+        }
+
+        var tokens = run.Tokens;
         var reused = KeepCachedPrefix(tokens);
-        var logitsIndex = DecodePrompt(tokens, reused, cancellationToken);
-        var promptTime = clock.Elapsed;
-        _logger.Debug("Prompt {PromptTokens} tokens, {ReusedTokens} reused from cache, decoded in {PromptMs:F1} ms",
-            tokens.Count, reused, promptTime.TotalMilliseconds);
-
-        var generationClock = Stopwatch.StartNew();
-        var decoder = new TokenTextDecoder(_weights.Vocab);
-        var mask = prompt.FirstIdentifier is { } constraint ? new IdentifierMask(constraint, VocabularyTrie, _stopTokens) : null;
-        var (reason, generated) = logitsIndex < 0
-            ? (StopReason.ContextFull, 0)
-            : Generate(logitsIndex, limits, clock, decoder, mask, cancellationToken);
-
-        var completion = new FimCompletion(decoder.Text, reason, tokens.Count, reused, promptTime, generated, generationClock.Elapsed)
+        if (run.ReusedPromptTokens is null)
         {
-            Constraint = mask?.Report,
-            TokenizeTime = tokenizeTime,
+            run.ReusedPromptTokens = reused;
+        }
+        else
+        {
+            // A resumed run: whatever of its prompt and answer the interactive work replaced is decoded again.
+            run.Redecoded += Math.Max(0, run.CachedAtPause - reused);
+        }
+
+        var logitsIndex = DecodePrompt(tokens, reused, run, cancellationToken);
+        if (run.PromptTime is null)
+        {
+            run.PromptTime = clock.Elapsed;
+            _logger.Debug("Prompt {PromptTokens} tokens, {ReusedTokens} reused from cache, decoded in {PromptMs:F1} ms",
+                run.PromptTokens, run.ReusedPromptTokens, run.PromptTime.Value.TotalMilliseconds);
+            run.GenerationClock.Start();
+        }
+
+        var reason = logitsIndex < 0 ? StopReason.ContextFull : Generate(logitsIndex, run, cancellationToken);
+        var completion = new FimCompletion(run.Decoder!.Text, reason, run.PromptTokens, run.ReusedPromptTokens.Value, run.PromptTime.Value,
+            run.Generated, run.GenerationClock.Elapsed)
+        {
+            Constraint = run.Mask?.Report,
+            TokenizeTime = run.TokenizeTime,
+            Pauses = run.Pauses,
+            RedecodedTokens = run.Redecoded,
         };
-        _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}",
-            generated, completion.GenerationTime.TotalMilliseconds, reason);
-        if (mask is not null)
+        _logger.Debug("Generated {GeneratedTokens} tokens in {GenerationMs:F1} ms, stopped by {StopReason}, {Pauses} pauses for typing",
+            run.Generated, completion.GenerationTime.TotalMilliseconds, reason, run.Pauses);
+        if (run.Mask is not null)
         {
+            var constraint = run.Prompt.FirstIdentifier!;
             _logger.Debug("First identifier constrained to {Names} names ({Description}): {Steps} steps, {Overridden} overridden, {ConstraintMs:F3} ms",
-                prompt.FirstIdentifier!.Names.Count, prompt.FirstIdentifier.Description, completion.Constraint!.Steps, completion.Constraint.Overridden, completion.Constraint.Time.TotalMilliseconds);
+                constraint.Names.Count, constraint.Description, completion.Constraint!.Steps, completion.Constraint.Overridden, completion.Constraint.Time.TotalMilliseconds);
         }
         _logger.Debug("Completion text: {CompletionText}", completion.Text);
         return completion;
@@ -378,18 +442,21 @@ public sealed class ModelHost : IDisposable
     }
 
     /// <summary>
-    /// Greedy generation from the logits at <paramref name="logitsIndex"/> until a stop condition; while
-    /// <paramref name="mask"/> is active, the greedy choice is limited to what it allows.
+    /// Greedy generation from the logits at <paramref name="logitsIndex"/> until a stop condition; while the run's
+    /// mask is active, the greedy choice is limited to what it allows. Each chosen token joins the run's state
+    /// before the next yield point, so a paused run resumes from exactly here.
     /// </summary>
-    private (StopReason Reason, int Generated) Generate(int logitsIndex, GenerationLimits limits, Stopwatch clock,
-        TokenTextDecoder decoder, IdentifierMask? mask, CancellationToken cancellationToken)
+    private StopReason Generate(int logitsIndex, FimRun run, CancellationToken cancellationToken)
     {
+        var limits = run.Limits;
+        var tokens = run.Tokens!;
+        var decoder = run.Decoder!;
+        var mask = run.Mask;
         if (limits.MaxTokens <= 0)
         {
-            return (StopReason.MaxTokens, 0);
+            return StopReason.MaxTokens;
         }
 
-        var generated = 0;
         while (true)
         {
             var logits = _context.NativeHandle.GetLogitsIth(logitsIndex);
@@ -399,7 +466,7 @@ public sealed class ModelHost : IDisposable
                 var chosen = mask.Choose(logits, (int)token, IsStop(token));
                 if (chosen < 0)
                 {
-                    return (StopReason.EndOfGeneration, generated);
+                    return StopReason.EndOfGeneration;
                 }
 
                 token = chosen;
@@ -408,40 +475,41 @@ public sealed class ModelHost : IDisposable
 
             if (IsStop(token))
             {
-                return (StopReason.EndOfGeneration, generated);
+                return StopReason.EndOfGeneration;
             }
 
             decoder.Add(token);
-            generated++;
-            TokenGenerated?.Invoke(generated);
-            if (generated >= limits.MaxTokens)
+            tokens.Add(token);
+            run.Generated++;
+            TokenGenerated?.Invoke(run.Generated);
+            if (run.Generated >= limits.MaxTokens)
             {
-                return (StopReason.MaxTokens, generated);
+                return StopReason.MaxTokens;
             }
 
             if (limits.StopWhen is { } stopWhen && stopWhen(decoder.Text))
             {
-                return (StopReason.StoppedByCaller, generated);
+                return StopReason.StoppedByCaller;
             }
 
-            if (limits.TimeLimit != Timeout.InfiniteTimeSpan && clock.Elapsed >= limits.TimeLimit)
+            if (limits.TimeLimit != Timeout.InfiniteTimeSpan && run.Clock.Elapsed >= limits.TimeLimit)
             {
-                return (StopReason.TimeLimit, generated);
+                return StopReason.TimeLimit;
             }
 
             if (_cached.Count >= _contextSize)
             {
-                return (StopReason.ContextFull, generated);
+                return StopReason.ContextFull;
             }
 
             // The last generated token is only decoded when another one is wanted.
             cancellationToken.ThrowIfCancellationRequested();
-            YieldToNewer();
+            YieldToNewer(run);
             _batch.Clear();
             _batch.Add(token, _cached.Count, LLamaSeqId.Zero, true);
             if (!Decode())
             {
-                return (StopReason.ContextFull, generated);
+                return StopReason.ContextFull;
             }
 
             _cached.Add(token);
@@ -449,17 +517,20 @@ public sealed class ModelHost : IDisposable
         }
     }
 
-    /// <summary>Ends this completion when a newer interactive one waits for the context (typing always wins).</summary>
-    private void YieldToNewer()
+    /// <summary>
+    /// Gives the model up when typing wants it: an interactive run to a newer interactive one, a background run to
+    /// any waiting interactive completion or chat step (it pauses; see <see cref="Complete"/>).
+    /// </summary>
+    private void YieldToNewer(FimRun run)
     {
-        if (_preemption.ShouldYield)
+        if (_preemption.ShouldYield || (run.IsBackground && _compute.InteractiveWaiting > 0))
         {
             throw new CompletionPreemptedException();
         }
     }
 
     /// <summary>Decodes tokens[start..] in equal batches; returns the batch index holding the last token's logits, or -1 when the context is full.</summary>
-    private int DecodePrompt(List<LLamaToken> tokens, int start, CancellationToken cancellationToken)
+    private int DecodePrompt(List<LLamaToken> tokens, int start, FimRun run, CancellationToken cancellationToken)
     {
         foreach (var (first, count) in PromptBatches.Split(start, tokens.Count, _batchSize))
         {
@@ -471,7 +542,7 @@ public sealed class ModelHost : IDisposable
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            YieldToNewer();
+            YieldToNewer(run);
             if (!Decode())
             {
                 return -1;
