@@ -54,7 +54,10 @@ internal static class BenchCommand
         var rounds = new Option<int>("--rounds") { Description = "Alternating idle/busy rounds (8 keystrokes each); 0 skips the typing part", DefaultValueFactory = _ => 6 };
         var workspaces = new Option<string[]>("--workspace") { Description = "Folders whose solution to time textDocument/codeAction on", AllowMultipleArgumentsPerToken = true };
         var samples = new Option<int>("--samples") { Description = "Positions per workspace", DefaultValueFactory = _ => 300 };
-        var command = new Command("actions", "Inline completion latency during a running AI action vs idle, and codeAction latency on real solutions") { model, threads, rounds, workspaces, samples };
+        var during = new Option<string>("--during") { Description = "The background work typed over: chat (an AI action on an instruct model) or fim (an AI action on a base model, a next edit)", DefaultValueFactory = _ => "chat" };
+        during.AcceptOnlyFromAmong("chat", "fim");
+        var actionTokens = new Option<int>("--action-tokens") { Description = "With --during fim: tokens the background completion generates", DefaultValueFactory = _ => 384 };
+        var command = new Command("actions", "Inline completion latency during a running AI action vs idle, and codeAction latency on real solutions") { model, threads, rounds, workspaces, samples, during, actionTokens };
         command.SetAction(async (parse, ct) =>
         {
             var bench = new ActionsBenchmark(Console.Out);
@@ -68,7 +71,10 @@ internal static class BenchCommand
             }
             try
             {
-                var result = parse.GetValue(rounds) > 0 ? await bench.RunTypingAsync(Path.GetFullPath(path), parse.GetValue(threads), parse.GetValue(rounds), ct).ConfigureAwait(false) : 0;
+                var result = parse.GetValue(rounds) <= 0 ? 0
+                    : parse.GetValue(during) == "fim"
+                        ? await new TypingDuringFimBenchmark(Console.Out).RunAsync(Path.GetFullPath(path), parse.GetValue(threads), parse.GetValue(rounds), parse.GetValue(actionTokens), ct).ConfigureAwait(false)
+                        : await bench.RunTypingAsync(Path.GetFullPath(path), parse.GetValue(threads), parse.GetValue(rounds), ct).ConfigureAwait(false);
                 foreach (var folder in parse.GetValue(workspaces) ?? [])
                 {
                     result |= await bench.RunCodeActionsAsync(Path.GetFullPath(folder), parse.GetValue(samples), ct).ConfigureAwait(false);
