@@ -50,15 +50,17 @@ internal sealed class TypingDuringFimBenchmark(TextWriter output)
         var actionLimits = new GenerationLimits(actionTokens, TimeSpan.FromMinutes(10)) { Priority = WorkPriority.Background };
         var keystroke = 0;
 
-        async Task<double> CompleteOnce()
+        var shape = new Dictionary<List<double>, (int Decoded, int Generated)>();
+
+        async Task<(double Ms, FimCompletion Answer)> CompleteOnce()
         {
             // Type one more character of the line each time, as the editor does.
             keystroke = (keystroke + 1) % Typed.Length;
             var prompt = new FimPrompt(Prefix + "    public decimal TotalValue()\n    {\n        var total = 0m;\n        foreach (var item in _items)\n        {\n" + Typed[..keystroke],
                 "\n        }\n        return total;\n    }\n}\n");
             var clock = Stopwatch.StartNew();
-            await host.CompleteAsync(prompt, new GenerationLimits(16, TimeSpan.FromSeconds(10)), ct).ConfigureAwait(false);
-            return clock.Elapsed.TotalMilliseconds;
+            var answer = await host.CompleteAsync(prompt, new GenerationLimits(16, TimeSpan.FromSeconds(10)), ct).ConfigureAwait(false);
+            return (clock.Elapsed.TotalMilliseconds, answer);
         }
 
         // The uninterrupted answer, and how long it takes alone. Taken after a few keystrokes, as every later one is:
@@ -81,7 +83,10 @@ internal sealed class TypingDuringFimBenchmark(TextWriter output)
         {
             for (var i = 0; i < count; i++)
             {
-                into.Add(await CompleteOnce().ConfigureAwait(false));
+                var (ms, answer) = await CompleteOnce().ConfigureAwait(false);
+                into.Add(ms);
+                var (decoded, generated) = shape.GetValueOrDefault(into);
+                shape[into] = (decoded + answer.PromptTokens - answer.ReusedPromptTokens, generated + answer.GeneratedTokens);
                 await Task.Delay(25, ct).ConfigureAwait(false); // the gap between keystrokes
             }
         }
@@ -116,8 +121,9 @@ internal sealed class TypingDuringFimBenchmark(TextWriter output)
         }
 
         double P(List<double> v, int p) => ContextBenchmarkReport.Percentile(v, p);
-        output.WriteLine(string.Create(Inv, $"  idle:                p50 {P(idle, 50),7:F1} ms   p95 {P(idle, 95),7:F1} ms   ({idle.Count} completions)"));
-        output.WriteLine(string.Create(Inv, $"  during background:   p50 {P(busy, 50),7:F1} ms   p95 {P(busy, 95),7:F1} ms   ({busy.Count} completions)"));
+        string Shape(List<double> v) => string.Create(Inv, $"{v.Count} completions, on average {(double)shape[v].Decoded / v.Count:F0} prompt tokens decoded and {(double)shape[v].Generated / v.Count:F1} generated");
+        output.WriteLine(string.Create(Inv, $"  idle:                p50 {P(idle, 50),7:F1} ms   p95 {P(idle, 95),7:F1} ms   ({Shape(idle)})"));
+        output.WriteLine(string.Create(Inv, $"  during background:   p50 {P(busy, 50),7:F1} ms   p95 {P(busy, 95),7:F1} ms   ({Shape(busy)})"));
         output.WriteLine(string.Create(Inv, $"  ratio:               p50 {P(busy, 50) / P(idle, 50):F2}x   p95 {P(busy, 95) / P(idle, 95):F2}x"));
         output.WriteLine($"  background answers (each round's last one finished after its keystrokes): {answers} ({backgroundTokens} tokens), {changed} different from the uninterrupted answer");
         return 0;
