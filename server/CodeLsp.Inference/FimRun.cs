@@ -50,9 +50,9 @@ internal sealed class FimRun(FimPrompt prompt, GenerationLimits limits, FimToken
     /// <summary>Times the run gave the model up to an interactive completion.</summary>
     public int Pauses { get; set; }
 
-    /// <summary>Of <see cref="Tokens"/>, how many the cache held when the run last paused.</summary>
-    public int CachedAtPause { get; set; }
+    /// <summary>Tokens decoded as prompt batches: the prompt on the first turn, and on later turns whatever the cache lost.</summary>
+    public int PromptDecoded { get; set; }
 
-    /// <summary>Tokens decoded again after pauses because the interactive work had replaced them in the cache.</summary>
-    public int Redecoded { get; set; }
+    /// <summary>Tokens decoded again after pauses because the typing had replaced them in the cache.</summary>
+    public int Redecoded => Math.Max(0, PromptDecoded - (PromptTokens - (ReusedPromptTokens ?? 0)));
 }

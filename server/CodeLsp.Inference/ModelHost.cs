@@ -350,7 +350,6 @@ public sealed class ModelHost : IDisposable
         catch (CompletionPreemptedException) when (run.IsBackground)
         {
             run.Pauses++;
-            run.CachedAtPause = run.Tokens is null ? 0 : CommonPrefixLength(_cached, run.Tokens);
             _logger.Debug("Background completion paused for typing after {GeneratedTokens} tokens", run.Generated);
             Paused?.Invoke(run.Generated);
             return null;
@@ -375,15 +374,8 @@ public sealed class ModelHost : IDisposable
 
         var tokens = run.Tokens;
         var reused = KeepCachedPrefix(tokens);
-        if (run.ReusedPromptTokens is null)
-        {
-            run.ReusedPromptTokens = reused;
-        }
-        else
-        {
-            // A resumed run: whatever of its prompt and answer the interactive work replaced is decoded again.
-            run.Redecoded += Math.Max(0, run.CachedAtPause - reused);
-        }
+        // On a resumed turn, whatever of its prompt and answer the typing replaced is decoded again.
+        run.ReusedPromptTokens ??= reused;
 
         var logitsIndex = DecodePrompt(tokens, reused, run, cancellationToken);
         if (run.PromptTime is null)
@@ -549,6 +541,7 @@ public sealed class ModelHost : IDisposable
             }
 
             _cached.AddRange(tokens.Skip(first).Take(count));
+            run.PromptDecoded += count;
             PromptBatchDecoded?.Invoke(_cached.Count);
         }
 

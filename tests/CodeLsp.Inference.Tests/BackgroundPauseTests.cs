@@ -33,7 +33,8 @@ public sealed class BackgroundPauseTests(ModelFixture models)
     /// <param name="At">The batch or token counts at which it arrives, one pause each.</param>
     /// <param name="Together">Interactive requests arriving at once at each point (only the newest runs).</param>
     /// <param name="SharesPrefix">Whether the typed request shares the background's prefix, so part of the cache survives.</param>
-    public sealed record Interruption(string Name, Point Where, int[] At, int Together = 1, bool SharesPrefix = false)
+    /// <param name="AgainOnResume">Whether another keystroke arrives just as the background gets the model back after its first pause.</param>
+    public sealed record Interruption(string Name, Point Where, int[] At, int Together = 1, bool SharesPrefix = false, bool AgainOnResume = false)
     {
         public override string ToString() => Name;
     }
@@ -49,6 +50,7 @@ public sealed class BackgroundPauseTests(ModelFixture models)
         new("several keystrokes in a row", Point.AfterToken, [3, 6, 7, 12]),
         new("two keystrokes at once: only the newer runs", Point.AfterToken, [5], Together: 2),
         new("typing during the prompt and during generation", Point.AfterPromptBatch, [4, 15]),
+        new("typing again as the background resumes", Point.AfterToken, [4], AgainOnResume: true),
     ];
 
     [Theory]
@@ -66,14 +68,15 @@ public sealed class BackgroundPauseTests(ModelFixture models)
         Assert.Equal(expected.Text, answer.Text);
         Assert.Equal(expected.StopReason, answer.StopReason);
         Assert.Equal(expected.GeneratedTokens, answer.GeneratedTokens);
-        Assert.Equal(interruption.At.Length, answer.Pauses);
+        var pauses = interruption.At.Length + (interruption.AgainOnResume ? 1 : 0);
+        Assert.Equal(pauses, answer.Pauses);
         Assert.Equal(expected.PromptTokens, answer.PromptTokens);
 
         // Each keystroke ran entirely while the background was paused, and no background decode started after it arrived.
         Assert.Equal(typing.Expected, typing.Log);
         Assert.All(typing.DecodesBeforePause, d => Assert.Equal(0, d));
         Assert.Equal(interruption.Where == Point.InsideAPromptBatch ? interruption.At.Length : 0, host.AbortedDecodes);
-        Assert.Equal(interruption.At.Length * (interruption.Together - 1), typed.Count(t => t is null));
+        Assert.Equal(pauses * (interruption.Together - 1), typed.Count(t => t is null));
         Assert.All(typed.OfType<FimCompletion>(), t => Assert.Equal(4, t.GeneratedTokens));
         if (interruption.SharesPrefix)
         {
@@ -212,6 +215,7 @@ public sealed class BackgroundPauseTests(ModelFixture models)
         private bool _background = true;
         private int _batches;
         private int _decodesAtArrival;
+        private bool _typedOnResume;
 
         public Typing(ModelHost host, Interruption interruption)
         {
@@ -248,9 +252,15 @@ public sealed class BackgroundPauseTests(ModelFixture models)
             {
                 Note("resume");
                 _background = true;
+                if (interruption.AgainOnResume && !_typedOnResume)
+                {
+                    _typedOnResume = true;
+                    _points.Enqueue(-1);
+                    TypeAt(-1);
+                }
             };
 
-            for (var point = 0; point < interruption.At.Length; point++)
+            for (var point = 0; point < interruption.At.Length + (interruption.AgainOnResume ? 1 : 0); point++)
             {
                 Expected.AddRange(["pause", "typing", "resume"]);
             }
