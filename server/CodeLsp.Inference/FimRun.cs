@@ -11,7 +11,7 @@ namespace CodeLsp.Inference;
 /// cache must hold before the next token can be chosen: the prompt, then every token chosen so far (the last one
 /// not yet decoded). The decoder, the identifier mask and the counters change only together with it, before any
 /// point where the run can pause, so a resumed run re-decodes what the cache lost and continues exactly as greedy
-/// decoding would have without the pause.
+/// decoding would have without the pause. The times reported for a paused run (prompt, generation) include its pauses.
 /// </summary>
 internal sealed class FimRun(FimPrompt prompt, GenerationLimits limits, FimTokens fim)
 {
