@@ -282,6 +282,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     {
         _nextEdits?.DocumentClosed(uri);
         Pipeline?.Forget(uri);
+        _contextBuilder?.DocumentClosed(WorkspaceHost.PathOf(uri));
         _workspace.DocumentClosed(uri);
     }
 

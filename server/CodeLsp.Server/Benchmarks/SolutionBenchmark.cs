@@ -50,7 +50,7 @@ internal sealed class SolutionBenchmark(TextWriter output)
     {
         var log = Console.Out;
         var load = new WorkspaceLoadOptions { AllTargetFrameworks = allTargetFrameworks };
-        var context = await ContextBenchmark.RunAsync(folder, log, new ContextBenchmarkOptions { MaxSites = contextSites, Budgets = [512], Load = load }, logger, ct).ConfigureAwait(false);
+        var context = await ContextBenchmark.RunAsync(folder, log, new ContextBenchmarkOptions { MaxSites = contextSites, Budgets = [512], Load = load, DescribeMemory = MemoryBreakdown.Describe }, logger, ct).ConfigureAwait(false);
         await log.WriteLineAsync().ConfigureAwait(false);
         var check = new CompileCheckBenchmark(log);
         await check.RunAsync(folder, checkSites, logger, ct, load).ConfigureAwait(false);

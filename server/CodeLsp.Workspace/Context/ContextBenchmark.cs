@@ -41,6 +41,9 @@ public sealed record ContextBenchmarkOptions
     /// <summary>Build all compilations before the first context (as the server does in the background after loading).</summary>
     public bool WarmUp { get; init; } = true;
 
+    /// <summary>Called after each memory measurement ("after load", "after the run"); what it returns is printed (the solution benchmark's breakdown).</summary>
+    public Func<string, string>? DescribeMemory { get; init; }
+
     /// <summary>Print the time per collection phase and this many recall misses (for tuning).</summary>
     public int ShowMisses { get; init; }
 }
@@ -160,6 +163,7 @@ public static class ContextBenchmark
         }
         var firstContext = firstClock.Elapsed;
         var (managedAfterLoad, workingSetAfterLoad) = Memory();
+        if (options.DescribeMemory is { } describe) await output.WriteLineAsync(describe("after load")).ConfigureAwait(false);
         await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; usage index {usageIndex.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
 
         var sites = new List<CompletionSite>();
@@ -311,9 +315,11 @@ public static class ContextBenchmark
                 }
             }
             currentTabs = [];
+            builder.DocumentClosed(WorkspaceHost.PathOf(uri)); // as the server does on didClose
             host.DocumentClosed(uri); // back to the text on disk
         }
         var (managedAfterRun, workingSetAfterRun) = Memory();
+        if (options.DescribeMemory is { } describeAfter) await output.WriteLineAsync(describeAfter("after the run")).ConfigureAwait(false);
 
         var rows = recall.OrderBy(r => r.Key.Kind == "all" ? 0 : 1).ThenBy(r => r.Key.Kind, StringComparer.Ordinal).ThenBy(r => r.Key.Budget)
             .Select(r => r.Value.ToRow(r.Key.Budget, r.Key.Kind)).ToList();
