@@ -343,6 +343,8 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 if (summary is not null) Notice?.Invoke(summary);
                 // Count how the solution uses each member and type now, so the first completion need not (seconds on a big solution).
                 ContextBuilder.IndexUsage(_workspace.CurrentSolution, token);
+                // Loading allocated far more than the workspace keeps: give the free part back once (docs/benchmarks.md, "Real solutions").
+                ProcessMemory.Trim();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

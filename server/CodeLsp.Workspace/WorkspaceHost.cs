@@ -352,6 +352,9 @@ public sealed class WorkspaceHost : IDisposable
         {
             _msbuild?.Dispose();
             _msbuild = workspace;
+            // The workspace's own snapshot still holds every target-framework instance MSBuild loaded; ours is the
+            // one served. Let go of theirs (the workspace stays, with its build host, for its services).
+            workspace?.CloseSolution();
             _solution = loaded;
             _miscProject = null;
             foreach (var (path, (_, text)) in _open)

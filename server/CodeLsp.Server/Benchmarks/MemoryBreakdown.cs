@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime;
+using System.Runtime.InteropServices;
 
 namespace CodeLsp.Server.Benchmarks;
 
@@ -17,6 +18,7 @@ internal static class MemoryBreakdown
         var gc = GC.GetGCMemoryInfo(GCKind.Any);
         var generations = string.Join(", ", gc.GenerationInfo.ToArray().Select((g, i) => Invariant($"{Name(i)} {Mb(g.SizeAfterBytes)}")));
         lines.Add(Invariant($"  GC ({(GCSettings.IsServerGC ? "server" : "workstation")}, {(gc.Concurrent ? "concurrent" : "non-concurrent")}, {gc.Compacted switch { true => "compacted", false => "not compacted" }} last): heap {Mb(gc.HeapSizeBytes)} ({generations}), fragmented {Mb(gc.FragmentedBytes)}, committed {Mb(gc.TotalCommittedBytes)}, promoted {Mb(gc.PromotedBytes)}"));
+        if (NativeHeap() is { } malloc) lines.Add(malloc);
         if (File.Exists("/proc/self/smaps"))
         {
             var groups = new Dictionary<string, (long Rss, long Anonymous)>(StringComparer.Ordinal);
@@ -39,6 +41,30 @@ internal static class MemoryBreakdown
         }
         return string.Join(Environment.NewLine, lines);
     }
+
+    /// <summary>glibc's malloc: in use vs. free but kept in its arenas (mallinfo2).</summary>
+    private static string? NativeHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            var info = mallinfo2();
+            return Invariant($"  malloc (glibc): in use {Mb((long)info.uordblks)} + {Mb((long)info.hblkhd)} in own mappings, free in arenas {Mb((long)info.fordblks)}, arena total {Mb((long)info.arena)}");
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+    }
+
+    [DllImport("libc")]
+    private static extern MallInfo2 mallinfo2();
 
     private static void Add(Dictionary<string, (long Rss, long Anonymous)> groups, string group, long rss, long anonymous)
     {
@@ -67,7 +93,7 @@ internal static class MemoryBreakdown
             "" => "anonymous (GC heap, native allocations)",
             "[heap]" => "native heap (brk)",
             _ when path.StartsWith('[') => "other " + path,
-            _ when path.Contains("doublemapper", StringComparison.Ordinal) => "JIT code (doublemapper)",
+            _ when path.Contains("doublemapper", StringComparison.Ordinal) => "runtime loader heaps and JIT code (doublemapper)",
             _ when path.StartsWith(runtime, StringComparison.Ordinal) => ".NET runtime (shared framework)",
             _ when path.StartsWith(app, StringComparison.Ordinal) => "application assemblies (Roslyn, LLamaSharp …)",
             _ when path.Contains("/packs/", StringComparison.Ordinal) => "reference assemblies (SDK packs)",

@@ -162,6 +162,7 @@ public static class ContextBenchmark
             await builder.BuildAsync(first, firstText.Length / 2, options.Budget(1024), ct).ConfigureAwait(false);
         }
         var firstContext = firstClock.Elapsed;
+        ProcessMemory.Trim(); // what the server does once the load and the usage index are done
         var (managedAfterLoad, workingSetAfterLoad) = Memory();
         if (options.DescribeMemory is { } describe) await output.WriteLineAsync(describe("after load")).ConfigureAwait(false);
         await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; usage index {usageIndex.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
@@ -224,9 +225,14 @@ public static class ContextBenchmark
             }
         }
 
+        // The editing run reads each site's document from the host's current snapshot, as the server does: holding the
+        // load-time snapshot through the run would keep its compilations alive beside the current ones, which no
+        // server does once the user has edited.
+        documents = [];
         foreach (var site in sampled)
         {
             ct.ThrowIfCancellationRequested();
+            solution = host.CurrentSolution;
             var original = solution.GetDocument(site.DocumentId)!;
             var originalText = await original.GetTextAsync(ct).ConfigureAwait(false);
             var originalModel = await original.GetSemanticModelAsync(ct).ConfigureAwait(false);
