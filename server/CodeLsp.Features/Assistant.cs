@@ -43,6 +43,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private ModelStatus _status = new ModelStatus.NotConfigured();
     private bool _disposed;
     private ModelIdleUnloader? _idle;
+    private readonly IdleMemoryTrimmer _memoryTrim = new(ProcessMemory.Trim, IdleMemoryTrimmer.QuietPeriod);
     private bool _unloadedForIdle;
     private int _requestsInFlight;
 
@@ -233,6 +234,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     public void DocumentChanged(TextDocumentState document)
     {
         _idle?.Touch();
+        _memoryTrim.Touch();
         if (document.IsCSharp) NextEdits.DocumentChanged(document.Uri, document.Version, document.Text);
         Pipeline?.DocumentChanged(document.Uri, document.Text);
     }
@@ -283,6 +285,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         _nextEdits?.DocumentClosed(uri);
         Pipeline?.Forget(uri);
         _contextBuilder?.DocumentClosed(WorkspaceHost.PathOf(uri));
+        _memoryTrim.Touch();
         _workspace.DocumentClosed(uri);
     }
 
@@ -513,6 +516,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         statistics?.Flush();
         _nextEdits?.Dispose();
         _idle?.Dispose();
+        _memoryTrim.Dispose();
         _workspaceLoad?.Cancel();
         _workspace.Dispose();
         return ValueTask.CompletedTask;

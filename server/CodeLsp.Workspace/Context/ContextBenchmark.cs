@@ -94,6 +94,9 @@ public sealed record ContextBenchmarkReport(
 
     public TimeSpan WarmUp { get; init; }
 
+    /// <summary>The working set at the end of the run before the server's idle trim (<see cref="WorkingSetAfterRun"/> is after it).</summary>
+    public long WorkingSetBeforeIdleTrim { get; init; }
+
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
         if (values.Count == 0) return double.NaN;
@@ -179,7 +182,9 @@ public static class ContextBenchmark
             if (root is not null) sites.AddRange(CompletionSiteSampler.FindSites(document, root, text));
         }
         var sampled = CompletionSiteSampler.Sample(sites, options.MaxSites, options.Seed);
-        await output.WriteLineAsync(Invariant($"{documents.Count} documents, {sourceLines} lines, {sites.Count} completion sites, {sampled.Count} sampled with seed {options.Seed} ({string.Join(", ", sampled.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"))})")).ConfigureAwait(false);
+        var siteCount = sites.Count;
+        sites = []; // the benchmark's own list of every site in the solution (100k+ on a big one) is not the server's memory
+        await output.WriteLineAsync(Invariant($"{documents.Count} documents, {sourceLines} lines, {siteCount} completion sites, {sampled.Count} sampled with seed {options.Seed} ({string.Join(", ", sampled.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"))})")).ConfigureAwait(false);
         await output.WriteLineAsync(Invariant($"Tokens counted by: {options.Budget(512).Tokenizer}; visible window {options.PrefixLines} lines before / {options.SuffixLines} after the caret")).ConfigureAwait(false);
 
         var warm = new List<double>();
@@ -324,8 +329,19 @@ public static class ContextBenchmark
             builder.DocumentClosed(WorkspaceHost.PathOf(uri)); // as the server does on didClose
             host.DocumentClosed(uri); // back to the text on disk
         }
+        // The baseline's own state (every file's text and tokens, for the Jaccard snippets over the whole solution) is
+        // the benchmark's, not the server's: let it go before measuring.
+        allFiles = [];
+        snippets = new SimilarSnippetProvider();
+        var (_, workingSetBeforeTrim) = Memory();
+        if (options.DescribeMemory is { } describeBefore) await output.WriteLineAsync(describeBefore("after the run, before the idle trim")).ConfigureAwait(false);
+        // The user pauses: the server trims once, IdleMemoryTrimmer.QuietPeriod after the last edit.
+        var trimClock = Stopwatch.StartNew();
+        ProcessMemory.Trim();
+        var trimTime = trimClock.Elapsed;
         var (managedAfterRun, workingSetAfterRun) = Memory();
         if (options.DescribeMemory is { } describeAfter) await output.WriteLineAsync(describeAfter("after the run")).ConfigureAwait(false);
+        await output.WriteLineAsync(Invariant($"Idle trim after the run: {trimTime.TotalMilliseconds:F0} ms; working set {Mb(workingSetBeforeTrim)} before, {Mb(workingSetAfterRun)} after")).ConfigureAwait(false);
 
         var rows = recall.OrderBy(r => r.Key.Kind == "all" ? 0 : 1).ThenBy(r => r.Key.Kind, StringComparer.Ordinal).ThenBy(r => r.Key.Budget)
             .Select(r => r.Value.ToRow(r.Key.Budget, r.Key.Kind)).ToList();
@@ -333,7 +349,7 @@ public static class ContextBenchmark
         var report = new ContextBenchmarkReport(load, sourceLines, firstContext, managedAfterLoad, workingSetAfterLoad, managedAfterRun, workingSetAfterRun,
             sampled.Count, warm, afterEdit, baselineTimes, rows)
         {
-            WarmCpuMs = warmCpu, AfterEditCpuMs = afterEditCpu, ReusedModelSites = reusedSites, WarmUp = warmUp,
+            WarmCpuMs = warmCpu, AfterEditCpuMs = afterEditCpu, ReusedModelSites = reusedSites, WarmUp = warmUp, WorkingSetBeforeIdleTrim = workingSetBeforeTrim,
             RecallByHome = homeRows, Tokenizer = options.Budget(512).Tokenizer,
         };
         await WriteAsync(report, output, total.Elapsed).ConfigureAwait(false);

@@ -16,7 +16,8 @@ public sealed class SimilarSnippetProvider
     public const int MaxSnippets = 8;
     public const double MinSimilarity = 0.1;
 
-    private static readonly ConditionalWeakTable<SourceText, string[][]> LineTokens = new();
+    /// <summary>Each text's lines as tokens, while the text lives. Per instance: the benchmark's baseline over every file of a solution must not keep its tokens in the server's provider.</summary>
+    private readonly ConditionalWeakTable<SourceText, string[][]> _lineTokens = new();
 
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
@@ -118,7 +119,7 @@ public sealed class SimilarSnippetProvider
         }
     }
 
-    private static string[][] Tokens(SourceText text) => LineTokens.GetValue(text, static t =>
+    private string[][] Tokens(SourceText text) => _lineTokens.GetValue(text, static t =>
     {
         var lines = new string[t.Lines.Count][];
         for (var i = 0; i < lines.Length; i++) lines[i] = Tokenize(t.ToString(t.Lines[i].Span)).Distinct(StringComparer.Ordinal).ToArray();

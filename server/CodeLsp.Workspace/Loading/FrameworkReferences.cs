@@ -24,9 +24,7 @@ internal static class FrameworkReferences
         var references = ImmutableArray.CreateBuilder<MetadataReference>();
         foreach (var file in files.Order(StringComparer.Ordinal))
         {
-            var xml = Path.ChangeExtension(file, ".xml");
-            references.Add(MetadataReference.CreateFromFile(file,
-                documentation: File.Exists(xml) ? XmlDocumentationProvider.CreateFromFile(xml) : null));
+            references.Add(MetadataReference.CreateFromFile(file, documentation: IndexedXmlDocumentationProvider.ForAssembly(file)));
         }
         return references.ToImmutable();
     }
