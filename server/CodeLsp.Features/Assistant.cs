@@ -46,6 +46,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private readonly IdleMemoryTrimmer _memoryTrim = new(ProcessMemory.Trim, IdleMemoryTrimmer.QuietPeriod);
     private bool _unloadedForIdle;
     private int _requestsInFlight;
+    private string? _contextNoticeFor;
 
     public ModelStatus Status => Volatile.Read(ref _status);
 
@@ -231,6 +232,11 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
 
     public void SuggestionAccepted(string suggestionId) => Pipeline?.Accepted(suggestionId);
 
+    public void DocumentOpened(TextDocumentState document)
+    {
+        if (document.IsCSharp && _settings.Enabled) Pipeline?.DocumentOpened(document.Uri, document.Text);
+    }
+
     public void DocumentChanged(TextDocumentState document)
     {
         _idle?.Touch();
@@ -394,6 +400,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private async Task LoadAsync(ModelLoadOptions options, CancellationToken token)
     {
         ModelHost? host = null;
+        string? notice = null;
         try
         {
             logger.Information("Loading model {Path}", options.Path);
@@ -418,9 +425,13 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 host = null;
                 var description = ((LocalEngine)Pipeline!.Model).Host.Description;
                 logger.Information("Model {Name} ready in {Ms:F0} ms ({Path})", description.Name, description.LoadTime.TotalMilliseconds, description.Path);
+                notice = description.ContextNotice;
                 SetStatus(new ModelStatus.Ready(options.Path, description.Name, description.LoadTime));
                 _idle?.Touch();
             }
+            // Not enough memory for the contextSize asked: said once per model and size (an idle reload lowers it again).
+            var noticeKey = $"{options.Path}|{options.ContextSize}";
+            if (notice is not null && Interlocked.Exchange(ref _contextNoticeFor, noticeKey) != noticeKey) Notice?.Invoke(notice);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

@@ -45,6 +45,9 @@ public interface IAssistant : IAsyncDisposable
     /// <summary>The user accepted the suggestion with this id (the item's command ran).</summary>
     void SuggestionAccepted(string suggestionId) { }
 
+    /// <summary>A document was opened (its text is the server's copy now).</summary>
+    void DocumentOpened(TextDocumentState document) { }
+
     /// <summary>An open document changed (after the edit was applied); partial acceptances are seen here.</summary>
     void DocumentChanged(TextDocumentState document) { }
 

@@ -11,8 +11,11 @@ public sealed record ModelDescription
     /// <summary><c>general.architecture</c>, e.g. <c>llama</c> or <c>qwen2</c>.</summary>
     public required string Architecture { get; init; }
 
-    /// <summary>The context window in use (requested size clamped to <see cref="TrainingContextSize"/>).</summary>
+    /// <summary>The context window in use (requested size clamped to <see cref="TrainingContextSize"/> and to the free memory).</summary>
     public required int ContextSize { get; init; }
+
+    /// <summary>Why <see cref="ContextSize"/> is less than the contextSize asked for (not enough free memory), for the user; null when it is not.</summary>
+    public string? ContextNotice { get; init; }
 
     public required int TrainingContextSize { get; init; }
 

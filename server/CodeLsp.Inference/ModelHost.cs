@@ -31,6 +31,7 @@ public sealed class ModelHost : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LLamaBatch _batch = new();
     private readonly PriorityGate _compute = new();
+    private readonly CompletionPreemption _preemption = new();
     private readonly ChatGenerator? _chat;
 
     // Tokens whose KV cells are valid: position i of sequence 0 holds _cached[i]. Updated after every successful
@@ -41,7 +42,7 @@ public sealed class ModelHost : IDisposable
     private bool _disposed;
 
     private ModelHost(LLamaWeights weights, LLamaContext context, ModelParams parameters, ChatPromptRenderer? chat,
-        ModelDescription description, int batchSize, Serilog.ILogger logger)
+        ModelDescription description, int batchSize, Serilog.ILogger logger, ChatContextFactory chatContexts)
     {
         _vocabularyTrie = new(() => VocabularyTrie.FromModel(weights.Vocab), LazyThreadSafetyMode.ExecutionAndPublication);
         _weights = weights;
@@ -55,7 +56,8 @@ public sealed class ModelHost : IDisposable
         _stopTokens = description.FimTokens is { } fim
             ? [fim.Prefix, fim.Suffix, fim.Middle, .. fim.StopTokens]
             : [];
-        _chat = chat is null ? null : new ChatGenerator(weights, parameters, chat, _compute, IsStop, batchSize, logger);
+        _preemption.Attach(context.NativeHandle);
+        _chat = chat is null ? null : new ChatGenerator(weights, chatContexts.Create, chat, _compute, IsStop, batchSize, logger);
     }
 
     public ModelDescription Description { get; }
@@ -94,6 +96,15 @@ public sealed class ModelHost : IDisposable
     /// <summary>Number of llama.cpp decode calls made so far (tests use it to prove a request never touched the model).</summary>
     internal int DecodeCalls { get; private set; }
 
+    /// <summary>Decodes llama.cpp stopped in the middle because a newer interactive completion was waiting.</summary>
+    internal int AbortedDecodes { get; private set; }
+
+    /// <summary>Test hook: called on the inference thread just before each native decode of a completion.</summary>
+    internal Action? DecodeStarting { get; set; }
+
+    /// <summary>Who waits for the completion context, and whether the running completion should yield (tests read it).</summary>
+    internal CompletionPreemption Preemption => _preemption;
+
     /// <summary>
     /// Validates the file's header, maps the weights and creates the completion context.
     /// Throws <see cref="ModelLoadException"/> with a reason a user can act on; cancellation throws <see cref="OperationCanceledException"/>.
@@ -112,6 +123,8 @@ public sealed class ModelHost : IDisposable
         await s_loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         LLamaWeights? weights = null;
         LLamaContext? context = null;
+        ContextMemory? memory = null;
+        string? contextNotice = null;
         try
         {
             var clock = Stopwatch.StartNew();
@@ -133,10 +146,14 @@ public sealed class ModelHost : IDisposable
                 {
                     weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress).ConfigureAwait(false);
                     var training = weights.ContextSize > 0 ? weights.ContextSize : options.ContextSize;
-                    parameters.ContextSize = (uint)Math.Clamp(options.ContextSize, 16, training);
-                    context = weights.CreateContext(parameters);
+                    var requested = Math.Clamp(options.ContextSize, 16, training);
+                    // Measured after the weights are in memory, so the free figure already leaves them out.
+                    memory = ContextMemory.FromModel(info, MicroBatch(batchSize));
+                    (var size, contextNotice) = SizeContext(memory, requested, options.FreeMemory(), path, "the model's KV cache and compute buffers");
+                    parameters.ContextSize = (uint)size;
+                    context = CreateContext(weights, parameters, path, capture);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException and not ModelLoadException)
                 {
                     throw new ModelLoadException(path, DescribeNativeFailure(path, capture.Errors, e), e);
                 }
@@ -150,6 +167,7 @@ public sealed class ModelHost : IDisposable
                 Name = info.Name ?? System.IO.Path.GetFileNameWithoutExtension(path),
                 Architecture = info.Architecture,
                 ContextSize = (int)context.ContextSize,
+                ContextNotice = contextNotice,
                 TrainingContextSize = weights.ContextSize,
                 VocabularySize = weights.Vocab.Count,
                 ParameterCount = (long)weights.ParameterCount,
@@ -165,7 +183,13 @@ public sealed class ModelHost : IDisposable
                 description.ContextSize, threads, fim?.Source ?? "none");
             logger.Debug("Context: {ContextSize} tokens, batch {BatchSize}, ubatch {UBatchSize}", context.ContextSize, context.BatchSize, context.Params.UBatchSize);
             // llama.cpp lowers the batch size to the context size; a larger batch would be rejected.
-            var host = new ModelHost(weights, context, parameters, chat, description, Math.Min(batchSize, (int)context.BatchSize), logger);
+            if (contextNotice is not null)
+            {
+                logger.Warning("Model {ModelName}: {ContextNotice}", description.Name, contextNotice);
+            }
+
+            var host = new ModelHost(weights, context, parameters, chat, description, Math.Min(batchSize, (int)context.BatchSize), logger,
+                new ChatContextFactory(weights, parameters, memory, options.FreeMemory, path, logger));
             // The vocabulary trie of a 150k-token model takes a few hundred milliseconds: build it now, off the first
             // constrained completion's path.
             host._vocabularyWarmUp = Task.Run(() => host._vocabularyTrie.Value, CancellationToken.None);
@@ -186,7 +210,8 @@ public sealed class ModelHost : IDisposable
     /// <summary>
     /// Generates the text between <see cref="FimPrompt.Prefix"/> and <see cref="FimPrompt.Suffix"/> (greedy, so deterministic).
     /// Requests are serialized; one cancelled while waiting never reaches the model, one cancelled while running stops
-    /// before its next decode with <see cref="OperationCanceledException"/>.
+    /// before its next decode with <see cref="OperationCanceledException"/>. An interactive request gives the model up
+    /// to a newer interactive one (<see cref="CompletionPreemption"/>) with <see cref="CompletionPreemptedException"/>.
     /// </summary>
     public async Task<FimCompletion> CompleteAsync(FimPrompt prompt, GenerationLimits limits, CancellationToken cancellationToken)
     {
@@ -196,20 +221,31 @@ public sealed class ModelHost : IDisposable
         var fim = Description.FimTokens ?? throw new InvalidOperationException(
             $"Model '{Description.Name}' has no fill-in-the-middle tokens; CodeLsp needs a code model with FIM such as Qwen2.5-Coder.");
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var ticket = _preemption.Arrive(limits.Priority);
+        // A request cancelled while it waits (superseded in its document) stops counting at once, so it preempts nothing.
+        using var withdraw = cancellationToken.Register(() => _preemption.Withdraw(ticket));
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            // A background chat gives the model up between its decode steps; interactive requests go first.
-            using (await _compute.EnterAsync(limits.Priority, cancellationToken).ConfigureAwait(false))
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                // The native work is synchronous; run it off the caller's thread (the LSP loop).
-                return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                _preemption.Start(ticket, limits.Priority);
+                // A background chat gives the model up between its decode steps; interactive requests go first.
+                using (await _compute.EnterAsync(limits.Priority, cancellationToken).ConfigureAwait(false))
+                {
+                    // The native work is synchronous; run it off the caller's thread (the LSP loop).
+                    return await Task.Run(() => Complete(prompt, limits, fim, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _gate.Release();
             }
         }
         finally
         {
-            _gate.Release();
+            _preemption.Leave(ticket);
         }
     }
 
@@ -269,6 +305,7 @@ public sealed class ModelHost : IDisposable
 
             _chat?.Dispose();
             _context.Dispose();
+            _preemption.Dispose();
             _weights.Dispose();
         }
         finally
@@ -281,6 +318,8 @@ public sealed class ModelHost : IDisposable
     {
         var clock = Stopwatch.StartNew();
         cancellationToken.ThrowIfCancellationRequested();
+        // Before the cache is trimmed to this prompt: one that yields leaves the cache to the newer request as it is.
+        YieldToNewer();
         var tokens = BuildPrompt(prompt, limits.MaxTokens, fim);
         var tokenizeTime = clock.Elapsed;
         var reused = KeepCachedPrefix(tokens);
@@ -397,6 +436,7 @@ public sealed class ModelHost : IDisposable
 
             // The last generated token is only decoded when another one is wanted.
             cancellationToken.ThrowIfCancellationRequested();
+            YieldToNewer();
             _batch.Clear();
             _batch.Add(token, _cached.Count, LLamaSeqId.Zero, true);
             if (!Decode())
@@ -406,6 +446,15 @@ public sealed class ModelHost : IDisposable
 
             _cached.Add(token);
             logitsIndex = 0;
+        }
+    }
+
+    /// <summary>Ends this completion when a newer interactive one waits for the context (typing always wins).</summary>
+    private void YieldToNewer()
+    {
+        if (_preemption.ShouldYield)
+        {
+            throw new CompletionPreemptedException();
         }
     }
 
@@ -422,6 +471,7 @@ public sealed class ModelHost : IDisposable
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            YieldToNewer();
             if (!Decode())
             {
                 return -1;
@@ -438,10 +488,20 @@ public sealed class ModelHost : IDisposable
     private bool Decode()
     {
         DecodeCalls++;
+        DecodeStarting?.Invoke();
         var result = _context.Decode(_batch);
         if (result == DecodeResult.Ok)
         {
             return true;
+        }
+
+        if (result == DecodeResult.ComputeAborted)
+        {
+            // Stopped for a newer completion. llama.cpp drops the cells of the batch it was computing; make sure
+            // nothing past the known tokens stays, so the cache still holds exactly _cached.
+            AbortedDecodes++;
+            _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, _cached.Count, -1);
+            throw new CompletionPreemptedException();
         }
 
         _context.NativeHandle.MemoryClear();
@@ -576,6 +636,101 @@ public sealed class ModelHost : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>llama.cpp's micro-batch: the batch, at most its default of 512.</summary>
+    private static int MicroBatch(int batchSize) => Math.Min(batchSize, 512);
+
+    /// <summary>
+    /// The context size to create for <paramref name="requested"/> tokens in the memory free now, and the notice for
+    /// the user when it had to be lowered. Throws <see cref="ModelLoadException"/> when not even a small context fits.
+    /// Without an estimate (hyper-parameters missing) or a free-memory figure the request stands.
+    /// </summary>
+    internal static (int Size, string? Notice) SizeContext(ContextMemory? memory, int requested, long? free, string path, string purpose)
+    {
+        if (memory is null || free is not { } available)
+        {
+            return (requested, null);
+        }
+
+        var size = memory.Fit(requested, available);
+        if (size == requested)
+        {
+            return (requested, null);
+        }
+
+        var spare = ContextMemory.Format(ContextMemory.Budget(available));
+        if (size is not { } lowered)
+        {
+            var smallest = Math.Min(requested, ContextMemory.MinimumContext);
+            throw new ModelLoadException(path,
+                $"Not enough free memory to run '{path}': even a context of {smallest:N0} tokens needs {ContextMemory.Format(memory.TotalBytes(smallest))} for {purpose}, " +
+                $"and {spare} can be spared ({ContextMemory.Format(available)} free, the rest kept for the editor and the system). Close other programs or choose a smaller model.");
+        }
+
+        return (lowered,
+            $"contextSize {requested:N0} needs {ContextMemory.Format(memory.TotalBytes(requested))} for {purpose}, more than the {spare} that can be spared " +
+            $"({ContextMemory.Format(available)} free); using {lowered:N0} tokens ({ContextMemory.Format(memory.TotalBytes(lowered))}). " +
+            $"Set contextSize to {lowered} or less, or free memory, to silence this.");
+    }
+
+    /// <summary>
+    /// Creates a context, or throws <see cref="ModelLoadException"/> when llama.cpp could not: LLamaSharp 0.30 then
+    /// returns a context with a null handle instead of throwing, and the first call on it crashes the process.
+    /// </summary>
+    private static LLamaContext CreateContext(LLamaWeights weights, ModelParams parameters, string path, NativeLogBridge.Capture capture)
+    {
+        var context = weights.CreateContext(parameters);
+        if (!context.NativeHandle.IsInvalid)
+        {
+            return context;
+        }
+
+        context.Dispose();
+        var reason = NativeFailureReason(capture.Errors) ?? "it could not allocate the context";
+        throw new ModelLoadException(path,
+            $"llama.cpp could not create a context of {parameters.ContextSize:N0} tokens for '{path}': {reason}. Lower the contextSize setting or free memory.");
+    }
+
+    /// <summary>Creates the chat context on first use, sized to the memory free then (the completion context already holds its share).</summary>
+    private sealed class ChatContextFactory(LLamaWeights weights, ModelParams parameters, ContextMemory? memory, Func<long?> freeMemory, string path, Serilog.ILogger logger)
+    {
+        public LLamaContext Create()
+        {
+            var requested = (int)(parameters.ContextSize ?? 0);
+            int size;
+            string? notice;
+            try
+            {
+                (size, notice) = SizeContext(memory, requested, freeMemory(), path, "the chat context of AI actions");
+            }
+            catch (ModelLoadException e)
+            {
+                throw new InvalidOperationException(e.Message, e);
+            }
+
+            if (notice is not null)
+            {
+                logger.Warning("Chat context: {ContextNotice}", notice);
+            }
+
+            var chatParameters = parameters with { ContextSize = (uint)size };
+            // Serialized with loads: llama.cpp's error lines are attributed to the one capture open.
+            s_loadGate.Wait();
+            try
+            {
+                using var capture = NativeLogBridge.BeginCapture(logger);
+                return ModelHost.CreateContext(weights, chatParameters, path, capture);
+            }
+            catch (ModelLoadException e)
+            {
+                throw new InvalidOperationException(e.Message, e);
+            }
+            finally
+            {
+                s_loadGate.Release();
+            }
+        }
     }
 
     private static string DescribeNativeFailure(string path, IReadOnlyList<string> errors, Exception exception)

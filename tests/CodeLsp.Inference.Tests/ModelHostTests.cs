@@ -1,3 +1,4 @@
+using CodeLsp.Inference.Engines;
 using System.Text;
 
 namespace CodeLsp.Inference.Tests;
@@ -422,12 +423,12 @@ public sealed class ModelHostTests(ModelFixture models)
     }
 
     [Fact]
-    public async Task Concurrent_requests_are_serialized()
+    public async Task Concurrent_background_requests_are_serialized()
     {
         using var host = await models.LoadAsync(models.DefaultModel);
         var prompts = Enumerable.Range(0, 4).Select(i => s_prompt with { Prefix = s_prompt.Prefix + new string(' ', i) + "x" }).ToArray();
 
-        var results = await Task.WhenAll(prompts.Select(p => Task.Run(() => host.CompleteAsync(p, new GenerationLimits(6, s_plenty), CancellationToken.None))));
+        var results = await Task.WhenAll(prompts.Select(p => Task.Run(() => host.CompleteAsync(p, new GenerationLimits(6, s_plenty) { Priority = WorkPriority.Background }, CancellationToken.None))));
 
         using var cold = await models.LoadAsync(models.DefaultModel);
         for (var i = 0; i < prompts.Length; i++)
@@ -435,6 +436,33 @@ public sealed class ModelHostTests(ModelFixture models)
             var fresh = await cold.CompleteAsync(prompts[i], new GenerationLimits(6, s_plenty), CancellationToken.None);
             Assert.Equal(fresh.Text, results[i].Text);
         }
+    }
+
+    [Fact]
+    public async Task Concurrent_interactive_requests_each_answer_correctly_or_yield_to_a_newer_one()
+    {
+        using var host = await models.LoadAsync(models.DefaultModel);
+        var prompts = Enumerable.Range(0, 4).Select(i => s_prompt with { Prefix = s_prompt.Prefix + new string(' ', i) + "x" }).ToArray();
+
+        var tasks = prompts.Select(p => Task.Run(() => host.CompleteAsync(p, new GenerationLimits(6, s_plenty), CancellationToken.None))).ToArray();
+        await Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        using var cold = await models.LoadAsync(models.DefaultModel);
+        var answered = 0;
+        for (var i = 0; i < prompts.Length; i++)
+        {
+            if (tasks[i].IsFaulted || tasks[i].IsCanceled)
+            {
+                await Assert.ThrowsAsync<CompletionPreemptedException>(() => tasks[i]);
+                continue;
+            }
+
+            answered++;
+            var fresh = await cold.CompleteAsync(prompts[i], new GenerationLimits(6, s_plenty), CancellationToken.None);
+            Assert.Equal(fresh.Text, (await tasks[i]).Text);
+        }
+
+        Assert.InRange(answered, 1, prompts.Length);
     }
 
     [Fact]

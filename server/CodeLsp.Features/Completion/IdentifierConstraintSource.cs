@@ -11,11 +11,22 @@ namespace CodeLsp.Features.Completion;
 /// The <see cref="IdentifierConstraint"/> for a request: the compiler's list of identifiers at the site
 /// (<see cref="AllowedIdentifierLookup"/>), narrowed to the names that start with what the user typed. The list is
 /// kept per document while the site stays the same (same place, same text before it), so typing the name through
-/// does not ask the compiler again. A lookup slower than the wait serves the next request; this one goes unconstrained.
+/// does not ask the compiler again. A lookup slower than the wait serves the next request; this one goes unconstrained,
+/// and so do the following ones at the site without waiting again, until it is ready.
 /// </summary>
 internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger)
 {
-    private readonly ConcurrentDictionary<Uri, (string Key, Task<AllowedIdentifiers?> Lookup)> _sites = new();
+    private sealed class SiteLookup(string key, Task<AllowedIdentifiers?> lookup)
+    {
+        public string Key => key;
+
+        public Task<AllowedIdentifiers?> Lookup => lookup;
+
+        /// <summary>A request already waited the whole wait for it: later ones at the site do not wait again.</summary>
+        public volatile bool Late;
+    }
+
+    private readonly ConcurrentDictionary<Uri, SiteLookup> _sites = new();
     private int _lookups;
 
     /// <summary>Lookups started so far (tests use it to prove that typing a name through asks the compiler once).</summary>
@@ -38,14 +49,19 @@ internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger)
             return null;
         }
 
-        var lookup = Lookup(uri, text, site, document);
-
-        var finished = await Task.WhenAny(lookup, Task.Delay(wait, token)).ConfigureAwait(false);
-        token.ThrowIfCancellationRequested();
-        if (finished != lookup)
+        var entry = Lookup(uri, text, site, document);
+        var lookup = entry.Lookup;
+        if (!lookup.IsCompleted)
         {
-            logger.Debug("The identifier list for {Uri} took longer than {Ms} ms; this suggestion goes unconstrained", uri, wait.TotalMilliseconds);
-            return null;
+            if (entry.Late) return null;
+            var finished = await Task.WhenAny(lookup, Task.Delay(wait, token)).ConfigureAwait(false);
+            token.ThrowIfCancellationRequested();
+            if (finished != lookup)
+            {
+                entry.Late = true;
+                logger.Debug("The identifier list for {Uri} took longer than {Ms} ms; suggestions here go unconstrained until it is ready", uri, wait.TotalMilliseconds);
+                return null;
+            }
         }
 
         var allowed = await lookup.ConfigureAwait(false);
@@ -67,18 +83,18 @@ internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger)
     public void Forget(Uri uri) => _sites.TryRemove(uri, out _);
 
     /// <summary>The lookup for this site: the running or finished one when the site is the same, else a new one.</summary>
-    private Task<AllowedIdentifiers?> Lookup(Uri uri, SourceText text, IdentifierSite site, Document document)
+    private SiteLookup Lookup(Uri uri, SourceText text, IdentifierSite site, Document document)
     {
         var key = Key(text, site);
         if (_sites.TryGetValue(uri, out var cached) && cached.Key == key)
         {
-            return cached.Lookup;
+            return cached;
         }
 
         Interlocked.Increment(ref _lookups);
-        var lookup = Task.Run(() => LookupAsync(document, site));
-        _sites[uri] = (key, lookup);
-        return lookup;
+        var entry = new SiteLookup(key, Task.Run(() => LookupAsync(document, site)));
+        _sites[uri] = entry;
+        return entry;
     }
 
     /// <summary>The site's kind and place and a hash of all the text before it: what the compiler's answer depends on.</summary>

@@ -13,7 +13,8 @@ namespace CodeLsp.Features.Completion;
 /// keystroke would make the model decode the whole prompt again each time instead of reusing its cache.
 /// <para>
 /// One build runs per document: a request whose key matches the running build waits for that build (at most the
-/// wait) instead of starting another, and a build for a key the cursor has left is cancelled. Before, each
+/// wait) instead of starting another; once one request has waited the whole wait for it, the next ones take the
+/// previous context at once until it is ready; a build for a key the cursor has left is cancelled. Before, each
 /// keystroke after a '.' started its own build while the first was still running; on a cold start those builds
 /// ran side by side and each took 200–470 ms (<c>codelsp bench completion</c>, Debug log).
 /// </para>
@@ -35,15 +36,24 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
     {
     }
 
-    private sealed record Build(string Key, Task<string> Rendered, CancellationTokenSource Cancel);
+    private sealed record Build(string Key, Task<string> Rendered, CancellationTokenSource Cancel)
+    {
+        /// <summary>A request already waited the whole wait for it: later ones do not wait again.</summary>
+        public volatile bool Late;
+    }
 
     private readonly ConcurrentDictionary<Uri, (string Key, string Rendered)> _built = new();
     private readonly ConcurrentDictionary<Uri, Build> _running = new();
     private readonly Lock _gate = new();
     private int _builds;
+    private int _preparing;
 
     /// <summary>Builds started so far (tests use it to prove that keystrokes with the same key share one).</summary>
     public int Builds => Volatile.Read(ref _builds);
+
+    /// <summary>Completes when the document's running build (if any) has finished and stored its context (for tests).</summary>
+    internal Task WhenBuilt(Uri uri) =>
+        _running.TryGetValue(uri, out var running) ? running.Rendered.ContinueWith(_ => { }, TaskScheduler.Default) : Task.CompletedTask;
 
     /// <summary>
     /// The context for a request at <paramref name="offset"/>: the cached one while the key is the same, else the
@@ -58,11 +68,44 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
         if (hasBuilt && built.Key == key) return NullIfEmpty(built.Rendered);
 
         var build = StartOrJoin(uri, document, offset, key, visible);
-        var finished = await Task.WhenAny(build, Task.Delay(wait, token)).ConfigureAwait(false);
-        token.ThrowIfCancellationRequested();
-        if (finished == build) return NullIfEmpty(await build.ConfigureAwait(false));
-        logger.Debug("Context for {Uri} took longer than {Ms} ms; using the previous one", uri, wait.TotalMilliseconds);
+        if (!build.Late)
+        {
+            var finished = await Task.WhenAny(build.Rendered, Task.Delay(wait, token)).ConfigureAwait(false);
+            token.ThrowIfCancellationRequested();
+            if (finished == build.Rendered) return NullIfEmpty(await build.Rendered.ConfigureAwait(false));
+            build.Late = true;
+            logger.Debug("Context for {Uri} took longer than {Ms} ms; using the previous one until it is ready", uri, wait.TotalMilliseconds);
+        }
+        else if (build.Rendered.IsCompletedSuccessfully)
+        {
+            return NullIfEmpty(build.Rendered.Result);
+        }
+
         return hasBuilt ? NullIfEmpty(built.Rendered) : null;
+    }
+
+    /// <summary>
+    /// Starts a build in the background when the document has no context yet and none is running: on opening, so the
+    /// first keystroke finds the compiler warm. The document is made on the thread pool, off the caller's thread.
+    /// </summary>
+    public void Prepare(Uri uri, Func<Document?> document, SourceText text, int offset, TextSpan visible)
+    {
+        if (contextTokens <= 0 || _built.ContainsKey(uri) || _running.ContainsKey(uri)) return;
+        // One at a time: an editor restoring twenty tabs opens twenty documents at once; the first warms the
+        // compiler for all, and the others are built when first asked.
+        if (Interlocked.CompareExchange(ref _preparing, 1, 0) != 0) return;
+        var key = Key(text, offset);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (document() is { } made) await StartOrJoin(uri, made, offset, key, visible).Rendered.ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref _preparing, 0);
+            }
+        });
     }
 
     public void Forget(Uri uri)
@@ -82,13 +125,13 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
         return $"{line.LineNumber}:{text.Lines.Count}:{linePrefix[..(linePrefix.LastIndexOfAny(['.', '(', ',']) + 1)]}";
     }
 
-    private Task<string> StartOrJoin(Uri uri, Document document, int offset, string key, TextSpan visible)
+    private Build StartOrJoin(Uri uri, Document document, int offset, string key, TextSpan visible)
     {
         lock (_gate)
         {
             if (_running.TryGetValue(uri, out var running))
             {
-                if (running.Key == key) return running.Rendered;
+                if (running.Key == key) return running;
                 // The cursor left that key: its context would serve nobody, and it would take the CPU from this one.
                 running.Cancel.Cancel();
             }
@@ -108,7 +151,7 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
                     cancel.Dispose();
                 }
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return task;
+            return build;
         }
     }
 

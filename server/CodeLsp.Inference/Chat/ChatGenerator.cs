@@ -15,7 +15,7 @@ namespace CodeLsp.Inference.Chat;
 internal sealed class ChatGenerator : IDisposable
 {
     private readonly LLamaWeights _weights;
-    private readonly IContextParams _contextParams;
+    private readonly Func<LLamaContext> _createContext;
     private readonly ChatPromptRenderer _renderer;
     private readonly PriorityGate _compute;
     private readonly Func<LLamaToken, bool> _isStop;
@@ -26,11 +26,11 @@ internal sealed class ChatGenerator : IDisposable
     private LLamaContext? _context;
     private bool _disposed;
 
-    public ChatGenerator(LLamaWeights weights, IContextParams contextParams, ChatPromptRenderer renderer, PriorityGate compute,
+    public ChatGenerator(LLamaWeights weights, Func<LLamaContext> createContext, ChatPromptRenderer renderer, PriorityGate compute,
         Func<LLamaToken, bool> isStop, int batchSize, Serilog.ILogger logger)
     {
         _weights = weights;
-        _contextParams = contextParams;
+        _createContext = createContext;
         _renderer = renderer;
         _compute = compute;
         _isStop = isStop;
@@ -64,7 +64,8 @@ internal sealed class ChatGenerator : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var tokens = _renderer.Render(request);
-        var context = _context ??= _weights.CreateContext(_contextParams);
+        // Sized to the memory free now; a clear exception when there is not enough (the action says so).
+        var context = _context ??= _createContext();
         var contextSize = (int)context.ContextSize;
         if (tokens.Count + 1 > contextSize)
         {

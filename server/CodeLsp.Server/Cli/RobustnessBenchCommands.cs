@@ -84,10 +84,11 @@ internal static class RobustnessBenchCommands
         var only = new Option<string?>("--case") { Description = "Only the cases whose name contains this text" };
         var logLevel = new Option<string>("--server-log-level") { Description = "The server's log level (debug shows each phase)", DefaultValueFactory = _ => "information" };
         var state = new Option<string?>("--state") { Description = "The server's state folder (its log is kept there)" };
-        var command = new Command("odd-files", "10 MB, a 100,000-character line, binary, invalid UTF-8, \\r-only line ends: answers, log lines, and a concurrent request's latency") { model, probes, only, logLevel, state };
+        var server = ServerOption();
+        var command = new Command("odd-files", "10 MB, a 100,000-character line, binary, invalid UTF-8, \\r-only line ends: answers, log lines, and a concurrent request's latency") { model, probes, only, logLevel, state, server };
         command.SetAction((parse, ct) => new OddFilesBenchmark(Console.Out).RunAsync(
             parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null, parse.GetValue(probes), parse.GetValue(only), parse.GetValue(logLevel)!,
-            parse.GetValue(state) is { } s ? Path.GetFullPath(s) : null, ct));
+            parse.GetValue(state) is { } s ? Path.GetFullPath(s) : null, ct, parse.GetValue(server) is { } dll ? Path.GetFullPath(dll) : null));
         return command;
     }
 }

@@ -257,7 +257,12 @@ public static class ContextBenchmark
             var before = host.GetDocument(uri, originalText);
             await builder.CollectAsync(before, site.Offset, new ContextRequest(window), ct).ConfigureAwait(false);
             var reusedBefore = builder.ReusedModels;
-            if (options.ShowMisses > 0) SemanticContextBuilder.PhaseObserver = (phase, time) => phaseTotals["edit: " + phase] = phaseTotals.GetValueOrDefault("edit: " + phase) + time.TotalMilliseconds;
+            var sitePhases = new Dictionary<string, double>(StringComparer.Ordinal);
+            if (options.ShowMisses > 0) SemanticContextBuilder.PhaseObserver = (phase, time) =>
+            {
+                phaseTotals["edit: " + phase] = phaseTotals.GetValueOrDefault("edit: " + phase) + time.TotalMilliseconds;
+                sitePhases[phase] = sitePhases.GetValueOrDefault(phase) + time.TotalMilliseconds;
+            };
             SemanticContextBuilder.ReuseObserver = reason => reuseFailures[reason] = reuseFailures.GetValueOrDefault(reason) + 1;
             var cpuBefore = Cpu();
             var clock = Stopwatch.StartNew();
@@ -268,7 +273,8 @@ public static class ContextBenchmark
             afterEditCpu.Add((Cpu() - cpuBefore).TotalMilliseconds);
             var reused = builder.ReusedModels > reusedBefore;
             if (reused) reusedSites++;
-            slowest.Add((afterEdit[^1], $"{Path.GetFileName(site.Path)}:{editedText.Lines.GetLineFromPosition(site.Offset).LineNumber + 1} {site.Kind}{(reused ? " (reused)" : "")} {items.Count} items"));
+            var topPhases = string.Join(", ", sitePhases.Where(p => p.Value >= 1).OrderByDescending(p => p.Value).Take(4).Select(p => Invariant($"{p.Key} {p.Value:F0}")));
+            slowest.Add((afterEdit[^1], $"{Path.GetFileName(site.Path)}:{editedText.Lines.GetLineFromPosition(site.Offset).LineNumber + 1} {site.Kind}{(reused ? " (reused)" : "")} {items.Count} items{(topPhases.Length > 0 ? $" [{topPhases}]" : "")}"));
             SemanticContextBuilder.ReuseObserver = null;
             SemanticContextBuilder.PhaseObserver = null;
 
@@ -360,7 +366,7 @@ public static class ContextBenchmark
                 await output.WriteLineAsync(Invariant($"  {phase,-26} {ms,9:F0} ms")).ConfigureAwait(false);
             var spent = spentByKind.Values.Sum();
             await output.WriteLineAsync("Where the 512-token budget goes (item text, estimated): " + string.Join(", ", spentByKind.OrderByDescending(k => k.Value).Select(k => Invariant($"{k.Key} {100.0 * k.Value / Math.Max(1, spent):F0}%")))).ConfigureAwait(false);
-            await output.WriteLineAsync("Slowest sites after an edit: " + string.Join("; ", slowest.OrderByDescending(x => x.Ms).Take(12).Select(x => Invariant($"{x.Site} {x.Ms:F0} ms")))).ConfigureAwait(false);
+            await output.WriteLineAsync("Slowest sites after an edit (and their slowest phases, ms):\n  " + string.Join("\n  ", slowest.OrderByDescending(x => x.Ms).Take(20).Select(x => Invariant($"{x.Ms:F0} ms {x.Site}")))).ConfigureAwait(false);
             await output.WriteLineAsync("Why the earlier model could not be reused: " + string.Join("; ", reuseFailures.Select(r => $"{r.Key}: {r.Value}"))).ConfigureAwait(false);
             await output.WriteLineAsync($"Recall misses at 512 tokens (first {misses.Count}):").ConfigureAwait(false);
             foreach (var miss in misses) await output.WriteLineAsync("  " + miss).ConfigureAwait(false);

@@ -118,8 +118,8 @@ public sealed class SemanticContextBuilder
     /// <summary>The collectors, in order: each adds its items; the packer ranks them all together.</summary>
     private static void Collect(ContextSite site, ContextItemList items, Action<string> phase)
     {
-        var afterDot = Guarded(site, () => ReceiverMemberCollector.AddReceiverMembers(site, items));
-        phase("receiver members");
+        var afterDot = Guarded(site, () => ReceiverMemberCollector.AddReceiverMembers(site, items, phase));
+        phase("receiver members: chained");
         Guarded(site, () => OverloadCollector.AddOverloads(site, items, afterDot ? ContextScores.OverloadAfterDot : ContextScores.Overload));
         phase("overloads");
         Guarded(site, () => ExpectedTypeCollector.AddExpectedTypeMembers(site, items));

@@ -16,8 +16,18 @@ public sealed class SimilarSnippetProvider
     public const int MaxSnippets = 8;
     public const double MinSimilarity = 0.1;
 
-    /// <summary>Each text's lines as tokens, while the text lives. Per instance: the benchmark's baseline over every file of a solution must not keep its tokens in the server's provider.</summary>
-    private readonly ConditionalWeakTable<SourceText, string[][]> _lineTokens = new();
+    /// <summary>
+    /// Each document's lines as identifier ids (distinct per line), computed once per text while it lives. Per
+    /// instance: the benchmark's baseline over every file of a solution must not keep its ids in the server's provider.
+    /// </summary>
+    private readonly ConditionalWeakTable<SourceText, int[][]> _lineTokens = new();
+
+    /// <summary>
+    /// Identifier → small integer, shared by every document: the sliding windows count ids in arrays instead of
+    /// hashing strings (the scan over all recent documents runs at every context request).
+    /// </summary>
+    private static readonly Dictionary<string, int> s_ids = new(StringComparer.Ordinal);
+    private static readonly Lock s_idsGate = new();
 
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
@@ -32,11 +42,17 @@ public sealed class SimilarSnippetProvider
     {
         var query = QueryTokens(text, offset);
         if (query.Count == 0) return [];
+        var documents = candidates
+            .Where(c => currentPath is null || !string.Equals(c.Path, currentPath, StringComparison.Ordinal))
+            .Select(c => (Document: c, Lines: Tokens(c.Text)))
+            .ToList();
+        int vocabulary;
+        lock (s_idsGate) vocabulary = s_ids.Count;
+        using var scan = new WindowScan(query, vocabulary);
         var found = new List<(double Similarity, RecentDocument Document, int FirstLine, int LastLine)>();
-        foreach (var candidate in candidates)
+        foreach (var (candidate, lines) in documents)
         {
-            if (currentPath is not null && string.Equals(candidate.Path, currentPath, StringComparison.Ordinal)) continue;
-            foreach (var (similarity, first, last) in BestWindows(query, Tokens(candidate.Text)))
+            foreach (var (similarity, first, last) in scan.BestWindows(lines))
                 found.Add((similarity, candidate, first, last));
         }
         var items = new List<ContextItem>();
@@ -56,73 +72,113 @@ public sealed class SimilarSnippetProvider
         return items;
     }
 
-    private static HashSet<string> QueryTokens(SourceText text, int offset)
+    private static HashSet<int> QueryTokens(SourceText text, int offset)
     {
         var caretLine = text.Lines.GetLineFromPosition(offset).LineNumber;
         var first = Math.Max(0, caretLine - WindowLines + 1);
-        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = new HashSet<int>();
         for (var line = first; line <= caretLine; line++)
         {
             var span = text.Lines[line].Span;
             if (line == caretLine) span = TextSpan.FromBounds(span.Start, offset);
-            foreach (var token in Tokenize(text.ToString(span))) tokens.Add(token);
+            foreach (var token in Tokenize(text.ToString(span))) tokens.Add(Id(token));
         }
         return tokens;
     }
 
-    /// <summary>Best windows of a document, greedily non-overlapping: a sliding window with token counts.</summary>
-    private static IEnumerable<(double Similarity, int FirstLine, int LastLine)> BestWindows(HashSet<string> query, string[][] lines)
+    private static int Id(string token)
     {
-        if (lines.Length == 0) yield break;
-        var size = Math.Min(WindowLines, lines.Length);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var shared = 0;
-        void Add(string[] lineTokens)
+        lock (s_idsGate)
         {
-            foreach (var t in lineTokens)
-            {
-                var n = counts.GetValueOrDefault(t);
-                counts[t] = n + 1;
-                if (n == 0 && query.Contains(t)) shared++;
-            }
-        }
-        void Remove(string[] lineTokens)
-        {
-            foreach (var t in lineTokens)
-            {
-                var n = counts[t] - 1;
-                if (n == 0)
-                {
-                    counts.Remove(t);
-                    if (query.Contains(t)) shared--;
-                }
-                else counts[t] = n;
-            }
-        }
-        var scores = new double[lines.Length - size + 1];
-        for (var i = 0; i < size; i++) Add(lines[i]);
-        for (var start = 0; ; start++)
-        {
-            var union = counts.Count + query.Count - shared;
-            scores[start] = union == 0 ? 0 : (double)shared / union;
-            if (start + size >= lines.Length) break;
-            Remove(lines[start]);
-            Add(lines[start + size]);
-        }
-        var taken = new List<int>();
-        foreach (var start in Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]))
-        {
-            if (scores[start] < MinSimilarity || taken.Count == MaxSnippetsPerDocument) break;
-            if (taken.Any(t => Math.Abs(t - start) < size)) continue;
-            taken.Add(start);
-            yield return (scores[start], start, start + size - 1);
+            if (!s_ids.TryGetValue(token, out var id)) s_ids[token] = id = s_ids.Count;
+            return id;
         }
     }
 
-    private string[][] Tokens(SourceText text) => _lineTokens.GetValue(text, static t =>
+    /// <summary>
+    /// The sliding window of <see cref="WindowLines"/> lines over one document at a time, counting ids in arrays
+    /// (reused across the documents of a request: each scan removes what it added).
+    /// </summary>
+    private sealed class WindowScan : IDisposable
     {
-        var lines = new string[t.Lines.Count][];
-        for (var i = 0; i < lines.Length; i++) lines[i] = Tokenize(t.ToString(t.Lines[i].Span)).Distinct(StringComparer.Ordinal).ToArray();
+        private readonly HashSet<int> _query;
+        // Pooled (a session's vocabulary reaches tens of thousands of names); every count is back at zero after a
+        // document's scan, and the query's marks are cleared on disposal.
+        private readonly int[] _counts;
+        private readonly bool[] _inQuery;
+        private int _distinct;
+        private int _shared;
+
+        public WindowScan(HashSet<int> query, int vocabulary)
+        {
+            _query = query;
+            _counts = System.Buffers.ArrayPool<int>.Shared.Rent(vocabulary);
+            Array.Clear(_counts, 0, vocabulary);
+            _inQuery = System.Buffers.ArrayPool<bool>.Shared.Rent(vocabulary);
+            Array.Clear(_inQuery, 0, vocabulary);
+            foreach (var id in query) _inQuery[id] = true;
+        }
+
+        public void Dispose()
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(_counts);
+            System.Buffers.ArrayPool<bool>.Shared.Return(_inQuery);
+        }
+
+        private void Add(int[] lineTokens)
+        {
+            foreach (var t in lineTokens)
+            {
+                if (_counts[t]++ != 0) continue;
+                _distinct++;
+                if (_inQuery[t]) _shared++;
+            }
+        }
+
+        private void Remove(int[] lineTokens)
+        {
+            foreach (var t in lineTokens)
+            {
+                if (--_counts[t] != 0) continue;
+                _distinct--;
+                if (_inQuery[t]) _shared--;
+            }
+        }
+
+        /// <summary>Best windows of a document, greedily non-overlapping.</summary>
+        public List<(double Similarity, int FirstLine, int LastLine)> BestWindows(int[][] lines)
+        {
+            var best = new List<(double, int, int)>();
+            if (lines.Length == 0) return best;
+            var size = Math.Min(WindowLines, lines.Length);
+            var scores = new double[lines.Length - size + 1];
+            for (var i = 0; i < size; i++) Add(lines[i]);
+            for (var start = 0; ; start++)
+            {
+                var union = _distinct + _query.Count - _shared;
+                scores[start] = union == 0 ? 0 : (double)_shared / union;
+                if (start + size >= lines.Length) break;
+                Remove(lines[start]);
+                Add(lines[start + size]);
+            }
+            for (var i = lines.Length - size; i < lines.Length; i++) Remove(lines[i]);
+
+            var taken = new List<int>();
+            foreach (var start in Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]))
+            {
+                if (scores[start] < MinSimilarity || taken.Count == MaxSnippetsPerDocument) break;
+                if (taken.Any(t => Math.Abs(t - start) < size)) continue;
+                taken.Add(start);
+                best.Add((scores[start], start, start + size - 1));
+            }
+            return best;
+        }
+    }
+
+    private int[][] Tokens(SourceText text) => _lineTokens.GetValue(text, static t =>
+    {
+        var lines = new int[t.Lines.Count][];
+        for (var i = 0; i < lines.Length; i++) lines[i] = Tokenize(t.ToString(t.Lines[i].Span)).Distinct(StringComparer.Ordinal).Select(Id).ToArray();
         return lines;
     });
 

@@ -16,6 +16,17 @@ public sealed class PromptContextSourceTests : IDisposable
     {
         public readonly List<(int Offset, TaskCompletionSource<string> Release, CancellationToken Token)> Started = [];
 
+        /// <summary>The n-th build, once it has started (builds start on the thread pool).</summary>
+        public async Task<(int Offset, TaskCompletionSource<string> Release, CancellationToken Token)> Nth(int n)
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                lock (Started) if (Started.Count > n) return Started[n];
+                await Task.Delay(10);
+            }
+            throw new TimeoutException($"build {n} never started");
+        }
+
         public Task<string> Build(Document document, int offset, TextSpan visible, CancellationToken token)
         {
             var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,9 +53,26 @@ public sealed class PromptContextSourceTests : IDisposable
         Assert.Null(await source.ForAsync(_uri, Document(text2), SourceText.From(text2), caret2, default, CancellationToken.None));
         Assert.Equal(1, source.Builds);
 
-        builds.Started[0].Release.SetResult("// context");
-        await Task.Delay(50);
+        (await builds.Nth(0)).Release.SetResult("// context");
+        await source.WhenBuilt(_uri);
         Assert.Equal("// context", await source.ForAsync(_uri, Document(text2), SourceText.From(text2), caret2, default, CancellationToken.None));
+        Assert.Equal(1, source.Builds);
+    }
+
+    [Fact]
+    public async Task After_one_request_waited_a_build_out_the_next_ones_do_not_wait_for_it()
+    {
+        var builds = new GatedBuilds();
+        var source = new PromptContextSource(builds.Build, contextTokens: 256, wait: TimeSpan.FromMilliseconds(1), Log.Logger);
+        const string Text = "cart.";
+
+        Assert.Null(await source.ForAsync(_uri, Document(Text), SourceText.From(Text), 5, default, CancellationToken.None));
+        // A request that waited would see its cancelled token and throw; this one answers at once with what there is.
+        Assert.Null(await source.ForAsync(_uri, Document(Text), SourceText.From(Text), 5, default, new CancellationToken(canceled: true)));
+
+        (await builds.Nth(0)).Release.SetResult("// cart's members");
+        await source.WhenBuilt(_uri);
+        Assert.Equal("// cart's members", await source.ForAsync(_uri, Document(Text), SourceText.From(Text), 5, default, new CancellationToken(canceled: true)));
         Assert.Equal(1, source.Builds);
     }
 
@@ -60,11 +88,11 @@ public sealed class PromptContextSourceTests : IDisposable
         await source.ForAsync(_uri, Document(After), SourceText.From(After), After.Length, default, CancellationToken.None);
 
         Assert.Equal(2, source.Builds);
-        Assert.True(builds.Started[0].Token.IsCancellationRequested);
-        Assert.False(builds.Started[1].Token.IsCancellationRequested);
-        builds.Started[1].Release.SetResult("// item's members");
-        builds.Started[0].Release.TrySetResult("// stale"); // already cancelled: ignored
-        await Task.Delay(50);
+        Assert.True((await builds.Nth(0)).Token.IsCancellationRequested);
+        Assert.False((await builds.Nth(1)).Token.IsCancellationRequested);
+        (await builds.Nth(1)).Release.SetResult("// item's members");
+        (await builds.Nth(0)).Release.TrySetResult("// stale"); // already cancelled: ignored
+        await source.WhenBuilt(_uri);
         Assert.Equal("// item's members", await source.ForAsync(_uri, Document(After), SourceText.From(After), After.Length, default, CancellationToken.None));
     }
 
@@ -79,7 +107,66 @@ public sealed class PromptContextSourceTests : IDisposable
         source.Forget(_uri);
 
         Assert.Null(await pending); // the cancelled build gives no context, and no exception
-        Assert.True(builds.Started[0].Token.IsCancellationRequested);
+        Assert.True((await builds.Nth(0)).Token.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Opening_prepares_one_build_and_the_first_keystroke_elsewhere_cancels_it()
+    {
+        var builds = new GatedBuilds();
+        var source = new PromptContextSource(builds.Build, contextTokens: 256, wait: TimeSpan.FromMilliseconds(1), Log.Logger);
+        const string Text = "class C\n{\n    void M() { }\n}\n";
+        var text = SourceText.From(Text);
+
+        source.Prepare(_uri, () => Document(Text), text, text.Lines[2].Start, default);
+        await WaitUntil(() => source.Builds == 1);
+        source.Prepare(_uri, () => Document(Text), text, text.Lines[2].Start, default); // one is running: nothing new
+        await Task.Delay(50);
+        Assert.Equal(1, source.Builds);
+
+        await source.ForAsync(_uri, Document(Text), text, text.Lines[3].Start, default, CancellationToken.None);
+        Assert.Equal(2, source.Builds);
+        Assert.True((await builds.Nth(0)).Token.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Documents_opened_together_are_prepared_one_at_a_time()
+    {
+        var builds = new GatedBuilds();
+        var source = new PromptContextSource(builds.Build, contextTokens: 256, wait: TimeSpan.FromSeconds(5), Log.Logger);
+        const string Text = "x.";
+        var uris = Enumerable.Range(0, 5).Select(i => new Uri($"file:///w/Tab{i}.cs")).ToList();
+
+        foreach (var uri in uris) source.Prepare(uri, () => Document(Text), SourceText.From(Text), 2, default);
+        await WaitUntil(() => source.Builds == 1);
+        await Task.Delay(50);
+        Assert.Equal(1, source.Builds);
+
+        (await builds.Nth(0)).Release.SetResult("// first");
+        await source.WhenBuilt(uris[0]);
+        await WaitUntil(() => { source.Prepare(uris[1], () => Document(Text), SourceText.From(Text), 2, default); return source.Builds == 2; });
+    }
+
+    [Fact]
+    public async Task Opening_prepares_nothing_when_the_document_already_has_a_context()
+    {
+        var builds = new GatedBuilds();
+        var source = new PromptContextSource(builds.Build, contextTokens: 256, wait: TimeSpan.FromSeconds(5), Log.Logger);
+        const string Text = "x.";
+        var pending = source.ForAsync(_uri, Document(Text), SourceText.From(Text), 2, default, CancellationToken.None);
+        await WaitUntil(() => builds.Started.Count == 1);
+        (await builds.Nth(0)).Release.SetResult("// built");
+        Assert.Equal("// built", await pending);
+
+        source.Prepare(_uri, () => Document(Text), SourceText.From(Text), 0, default);
+        await Task.Delay(50);
+        Assert.Equal(1, source.Builds);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition());
     }
 
     [Theory]

@@ -9,7 +9,11 @@ internal sealed class ServerProcess(Process process, TestLspClient client) : IAs
     public TestLspClient Client { get; } = client;
 
     /// <summary>Starts <c>dotnet codelsp.dll</c> with a state folder of its own and no CODELSP_MODEL from the caller.</summary>
-    public static ServerProcess Start(string stateFolder, params string[] arguments)
+    public static ServerProcess Start(string stateFolder, params string[] arguments) =>
+        Start(stateFolder, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="Start(string, string[])"/>, with these environment variables set for the server.</summary>
+    public static ServerProcess Start(string stateFolder, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         // The test project references the server, so the build puts codelsp.dll (and its runtimeconfig) next to this assembly.
         var dll = Path.Combine(AppContext.BaseDirectory, "codelsp.dll");
@@ -25,6 +29,7 @@ internal sealed class ServerProcess(Process process, TestLspClient client) : IAs
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment.Remove("CODELSP_MODEL");
         start.Environment["XDG_STATE_HOME"] = stateFolder;
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();

@@ -47,6 +47,8 @@ internal sealed class RecordingAssistant(IAssistant inner) : IAssistant
         inner.DocumentChanged(document);
     }
 
+    public void DocumentOpened(TextDocumentState document) => inner.DocumentOpened(document);
+
     public void DocumentClosed(Uri uri) => inner.DocumentClosed(uri);
 
     public void OpenWorkspace(string folder, bool trusted) => inner.OpenWorkspace(folder, trusted);

@@ -18,7 +18,7 @@ internal sealed class OddFilesBenchmark(TextWriter output)
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private const string ProbeUri = "file:///odd/Probe.cs";
 
-    public async Task<int> RunAsync(string? model, int probes, string? only, string logLevel, string? stateFolder, CancellationToken ct)
+    public async Task<int> RunAsync(string? model, int probes, string? only, string logLevel, string? stateFolder, CancellationToken ct, string? server = null)
     {
         string? temp = null;
         if (model is null)
@@ -29,11 +29,11 @@ internal sealed class OddFilesBenchmark(TextWriter output)
         }
         try
         {
-            var report = await MeasureAsync(model, probes, ct, logLevel, stateFolder, only).ConfigureAwait(false);
+            var report = await MeasureAsync(model, probes, ct, logLevel, stateFolder, only, server).ConfigureAwait(false);
             output.WriteLine(string.Create(Inv, $"probe completion alone: median {report.ProbeAloneMs:F1} ms"));
             foreach (var row in report.Rows)
             {
-                output.WriteLine(string.Create(Inv, $"{row.Name,-40} open+complete {row.OddMs,8:F0} ms  answer: {row.Answer,-28} probe meanwhile: median {row.ProbeMedianMs,6:F1} ms, max {row.ProbeMaxMs,6:F1} ms"));
+                output.WriteLine(string.Create(Inv, $"{row.Name,-40} open+complete {row.OddMs,8:F0} ms  answer: {row.Answer,-18} probe meanwhile: median {row.ProbeMedianMs,6:F1} ms, max {row.ProbeMaxMs,6:F1} ms; asked again alone: {row.AloneMs,6:F0} ms, {row.AloneAnswer}"));
                 foreach (var line in row.LogLines) output.WriteLine($"    log: {line}");
             }
             output.WriteLine(report.Problems.Count == 0 ? "problems: none" : "problems:\n  " + string.Join("\n  ", report.Problems));
@@ -45,14 +45,14 @@ internal sealed class OddFilesBenchmark(TextWriter output)
         }
     }
 
-    internal sealed record Row(string Name, double OddMs, string Answer, double ProbeMedianMs, double ProbeMaxMs, IReadOnlyList<string> LogLines);
+    internal sealed record Row(string Name, double OddMs, string Answer, double ProbeMedianMs, double ProbeMaxMs, IReadOnlyList<string> LogLines, double AloneMs, string AloneAnswer);
 
     internal sealed record Report(double ProbeAloneMs, IReadOnlyList<Row> Rows, IReadOnlyList<string> Problems);
 
-    public static async Task<Report> MeasureAsync(string model, int probes, CancellationToken ct, string logLevel = "information", string? keepLog = null, string? only = null)
+    public static async Task<Report> MeasureAsync(string model, int probes, CancellationToken ct, string logLevel = "information", string? keepLog = null, string? only = null, string? server = null)
     {
         var problems = new List<string>();
-        await using var child = ServerChild.Start(logLevel: logLevel, stateFolder: keepLog);
+        await using var child = ServerChild.Start(server, stateFolder: keepLog, logLevel: logLevel);
         await child.InitializeAsync(null, new { modelPath = model }).ConfigureAwait(false);
         await child.WaitForModelAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         await child.Client.NotifyAsync(Protocol.Methods.TextDocumentDidOpen, new { textDocument = new { uri = ProbeUri, languageId = "csharp", version = 1, text = "class P\n{\n    int M() => \n}\n" } }).ConfigureAwait(false);
@@ -75,9 +75,7 @@ internal sealed class OddFilesBenchmark(TextWriter output)
             string answer;
             try
             {
-                var result = await odd.WaitAsync(TimeSpan.FromSeconds(120), ct).ConfigureAwait(false);
-                answer = result.TryGetProperty("error", out var error) ? $"error {error.GetProperty("code").GetInt32()}"
-                    : result.GetProperty("result") is { ValueKind: JsonValueKind.Object } list ? $"{list.GetProperty("items").GetArrayLength()} suggestion(s)" : "null";
+                answer = Describe(await odd.WaitAsync(TimeSpan.FromSeconds(120), ct).ConfigureAwait(false));
             }
             catch (TimeoutException)
             {
@@ -86,11 +84,13 @@ internal sealed class OddFilesBenchmark(TextWriter output)
             }
             var oddMs = clock.Elapsed.TotalMilliseconds;
             if (during.Count == 0) during.Add((await TimedAsync(Complete(child, ProbeUri, 2, 15)).ConfigureAwait(false)).Ms);
+            // Asked again with nothing else running (the probes' prompts have replaced its cached one): is the document handled?
+            var (aloneAnswer, aloneMs) = await TimedAsync(Complete(child, @case.Uri, @case.Line, @case.Character)).ConfigureAwait(false);
             await Task.Delay(300, ct).ConfigureAwait(false);
             var log = ReadShared(child.LogFile)[logBefore..].Split('\n')
                 .Where(l => l.Contains("[WRN]", StringComparison.Ordinal) || l.Contains("[ERR]", StringComparison.Ordinal) || l.Contains(Path.GetFileName(@case.Uri), StringComparison.Ordinal))
                 .Select(l => l.Length > 220 ? l[..220] + "…" : l).Take(4).ToList();
-            rows.Add(new Row(@case.Name, oddMs, answer, ContextBenchmarkReport.Percentile(during, 50), during.Max(), log));
+            rows.Add(new Row(@case.Name, oddMs, answer, ContextBenchmarkReport.Percentile(during, 50), during.Max(), log, aloneMs, Describe(aloneAnswer)));
             await child.Client.NotifyAsync(Protocol.Methods.TextDocumentDidClose, new { textDocument = new { uri = @case.Uri } }).ConfigureAwait(false);
         }
         if (child.Process.HasExited) problems.Add($"the server ended (exit code {child.Process.ExitCode})");
@@ -98,6 +98,10 @@ internal sealed class OddFilesBenchmark(TextWriter output)
         await child.Client.NotifyAsync(Protocol.Methods.Exit, null).ConfigureAwait(false);
         return new Report(ContextBenchmarkReport.Percentile(alone, 50), rows, problems);
     }
+
+    private static string Describe(JsonElement result) =>
+        result.TryGetProperty("error", out var error) ? $"error {error.GetProperty("code").GetInt32()}"
+        : result.GetProperty("result") is { ValueKind: JsonValueKind.Object } list ? $"{list.GetProperty("items").GetArrayLength()} suggestion(s)" : "null";
 
     private static Task<JsonElement> Complete(ServerChild child, string uri, int line, int character) =>
         child.Client.RequestAsync(Protocol.Methods.TextDocumentInlineCompletion, new

@@ -12,6 +12,8 @@ internal sealed class DidOpenHandler(ServerState server) : INotificationHandler<
         var state = server.Documents.Open(item.Uri, item.LanguageId, item.Version, item.Text);
         server.Logger.Debug("Opened {Uri} v{Version} ({LanguageId}, {Length} chars, C#: {IsCSharp})",
             item.Uri, item.Version, item.LanguageId, state.Text.Length, state.IsCSharp);
+        // A document too big to complete in is not prepared for completions either.
+        if (state.Text.Length <= InlineCompletion.InlineCompletionHandler.MaxDocumentChars) server.Assistant.DocumentOpened(state);
         return Task.CompletedTask;
     }
 }

@@ -12,7 +12,7 @@ internal static class ReceiverMemberCollector
 {
 
     /// <returns>Whether the caret is after a member access dot.</returns>
-    public static bool AddReceiverMembers(ContextSite site, ContextItemList items)
+    public static bool AddReceiverMembers(ContextSite site, ContextItemList items, Action<string>? phase = null)
     {
         var token = site.LeftToken;
         var typedPrefix = "";
@@ -32,15 +32,22 @@ internal static class ReceiverMemberCollector
         if (receiver is null) return false;
         var model = site.Model;
         var ct = site.CancellationToken;
-        var receiverSymbol = model.GetSymbolInfo(receiver, ct).Symbol;
+        // Before the first change the earlier model answers, with its bindings cached across keystrokes.
+        var bind = model;
+        if (site.Speculation?.InBase(receiver, ct) is { } earlier)
+        {
+            bind = site.Speculation.BaseModel;
+            receiver = earlier;
+        }
+        var receiverSymbol = bind.GetSymbolInfo(receiver, ct).Symbol;
         ITypeSymbol? speculativeType = null;
         if (receiverSymbol is null && receiver is NameSyntax && receiver.Parent is QualifiedNameSyntax)
         {
             // `order.` followed by `var x = 1;` parses as the declaration `order.var x = 1;`: the receiver sits in a
             // type position where it cannot bind. Bind its text as an expression at the same place instead.
             var asExpression = SyntaxFactory.ParseExpression(receiver.ToString());
-            receiverSymbol = model.GetSpeculativeSymbolInfo(receiver.SpanStart, asExpression, SpeculativeBindingOption.BindAsExpression).Symbol;
-            speculativeType = model.GetSpeculativeTypeInfo(receiver.SpanStart, asExpression, SpeculativeBindingOption.BindAsExpression).Type;
+            receiverSymbol = bind.GetSpeculativeSymbolInfo(receiver.SpanStart, asExpression, SpeculativeBindingOption.BindAsExpression).Symbol;
+            speculativeType = bind.GetSpeculativeTypeInfo(receiver.SpanStart, asExpression, SpeculativeBindingOption.BindAsExpression).Type;
         }
         ITypeSymbol? type;
         bool isStatic;
@@ -49,18 +56,19 @@ internal static class ReceiverMemberCollector
             AddNamespaceMembers(site, items, ns, typedPrefix, receiver.ToString());
             return true;
         }
-        if (receiverSymbol is INamedTypeSymbol named && receiver is not InvocationExpressionSyntax && (speculativeType is null || IsTypeName(receiver, model, ct)))
+        if (receiverSymbol is INamedTypeSymbol named && receiver is not InvocationExpressionSyntax && (speculativeType is null || IsTypeName(receiver, bind, ct)))
         {
             type = named;
             isStatic = true;
         }
         else
         {
-            type = speculativeType ?? model.GetTypeInfo(receiver, ct).Type;
+            type = speculativeType ?? bind.GetTypeInfo(receiver, ct).Type;
             isStatic = false;
         }
         if (type is null or IErrorTypeSymbol) return true;
 
+        phase?.Invoke("receiver members: binding the receiver");
         var typeName = type.ToDisplayString(SymbolSignatures.TypeFormat);
         var ranked = new List<(ISymbol Member, double Score, string Why)>();
         var reasons = new Dictionary<INamedTypeSymbol, string>(SymbolEqualityComparer.Default);
@@ -91,6 +99,7 @@ internal static class ReceiverMemberCollector
         var ordered = ranked.OrderByDescending(r => r.Score).Take(MaxReceiverMembers).ToList();
         foreach (var (member, score, why) in ordered)
             items.AddMember(site, ContextItemKinds.ReceiverMember, member, score, why);
+        phase?.Invoke("receiver members: own and extensions");
         AddChainedMembers(site, items, type, ordered, receiver.ToString());
         return true;
     }

@@ -162,7 +162,13 @@ internal static class ReferencedSymbolCollector
         foreach (var node in scope.DescendantNodes(n => n.Span.IntersectsWith(editedLines)))
         {
             if (node is SimpleNameSyntax name && editedLines.Contains(name.SpanStart) && speculation.Body.Contains(name.Span))
-                yield return (name, speculation.Model, site.Text.Lines.GetLineFromPosition(name.SpanStart).LineNumber);
+            {
+                // Before the first change on these lines the earlier model answers, with its bindings cached.
+                var line = site.Text.Lines.GetLineFromPosition(name.SpanStart).LineNumber;
+                yield return speculation.InBase(name, site.CancellationToken) is { } earlier
+                    ? (earlier, speculation.BaseModel, line)
+                    : (name, speculation.Model, line);
+            }
         }
         var oldRoot = speculation.BaseModel.SyntaxTree.GetRoot(site.CancellationToken);
         var oldEditedLines = TextSpan.FromBounds(editedLines.Start, Math.Max(editedLines.Start, editedLines.End - speculation.Delta));
