@@ -20,7 +20,7 @@ namespace CodeLsp.Server.Benchmarks;
 /// end-to-end time against raw LLamaSharp decoding of the same tokens, prompt tokens decoded on a follow-up
 /// keystroke against a cold prompt, type-through hit rate and time, what happens to requests typed over, and peak memory.
 /// </summary>
-internal sealed class CompletionBenchmark(TextWriter output, int threads)
+internal sealed class CompletionBenchmark(TextWriter output, int threads, Serilog.Events.LogEventLevel logLevel = Serilog.Events.LogEventLevel.Warning)
 {
     private const string DocumentUri = "file:///bench/Inventory.cs";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -107,7 +107,8 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads)
     private async Task<Dictionary<string, string>> RunModelAsync(string modelPath, CancellationToken ct)
     {
         var figures = new Dictionary<string, string>();
-        var logger = Cli.CliLogging.Create(Environment.GetEnvironmentVariable("XXX_DEBUG") == "1" ? Serilog.Events.LogEventLevel.Debug : Serilog.Events.LogEventLevel.Warning);
+        // The server's log goes to stderr at --log-level debug (each context build's time, each prompt's split).
+        var logger = Cli.CliLogging.Create(logLevel);
         await using var assistant = new Assistant(logger);
         var traces = new ConcurrentQueue<CompletionTrace>();
         assistant.CompletionTraced += (_, trace) => traces.Enqueue(trace);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CodeLsp.Inference;
 using CodeLsp.Server.Benchmarks;
+using CodeLsp.Server.Logging;
 
 namespace CodeLsp.Server.Cli;
 
@@ -123,7 +124,9 @@ internal static class BenchCommand
             }
             try
             {
-                return await new CompletionBenchmark(Console.Out, parse.GetValue(threads)).RunAsync(list, ct).ConfigureAwait(false);
+                var level = ServerLogging.TryParseLevel(parse.GetValue(ServeCommand.LogLevelOption) ?? "warning", out var parsed) && parsed <= Serilog.Events.LogEventLevel.Debug
+                    ? parsed : Serilog.Events.LogEventLevel.Warning;
+                return await new CompletionBenchmark(Console.Out, parse.GetValue(threads), level).RunAsync(list, ct).ConfigureAwait(false);
             }
             finally
             {
