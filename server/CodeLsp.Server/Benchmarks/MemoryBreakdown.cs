@@ -7,8 +7,9 @@ namespace CodeLsp.Server.Benchmarks;
 /// <summary>
 /// Where this process's working set goes, for the solution benchmark's log: resident memory by kind of mapping
 /// (read from /proc/self/smaps on Linux: anonymous memory — the GC heap and native allocations —, the .NET runtime,
-/// the application's own assemblies, reference assemblies and packages, JIT code) next to the GC's own figures
-/// (heap size, fragmentation, committed). Elsewhere only the GC figures are printed.
+/// the application's own assemblies, reference assemblies and packages, the runtime's executable memory — JIT code,
+/// stubs, loader heaps) next to the GC's own figures (heap size, fragmentation, committed) and glibc's malloc
+/// statistics. Elsewhere only the GC figures are printed.
 /// </summary>
 internal static class MemoryBreakdown
 {
@@ -17,7 +18,7 @@ internal static class MemoryBreakdown
         var lines = new List<string> { $"Memory breakdown {when}:" };
         var gc = GC.GetGCMemoryInfo(GCKind.Any);
         var generations = string.Join(", ", gc.GenerationInfo.ToArray().Select((g, i) => Invariant($"{Name(i)} {Mb(g.SizeAfterBytes)}")));
-        lines.Add(Invariant($"  GC ({(GCSettings.IsServerGC ? "server" : "workstation")}, {(gc.Concurrent ? "concurrent" : "non-concurrent")}, {gc.Compacted switch { true => "compacted", false => "not compacted" }} last): heap {Mb(gc.HeapSizeBytes)} ({generations}), fragmented {Mb(gc.FragmentedBytes)}, committed {Mb(gc.TotalCommittedBytes)}, promoted {Mb(gc.PromotedBytes)}"));
+        lines.Add(Invariant($"  GC ({(GCSettings.IsServerGC ? "server" : "workstation")}, {(gc.Concurrent ? "concurrent" : "non-concurrent")}, {(gc.Compacted ? "compacted" : "not compacted")} last): heap {Mb(gc.HeapSizeBytes)} ({generations}), fragmented {Mb(gc.FragmentedBytes)}, committed {Mb(gc.TotalCommittedBytes)}, promoted {Mb(gc.PromotedBytes)}"));
         if (NativeHeap() is { } malloc) lines.Add(malloc);
         if (File.Exists("/proc/self/smaps"))
         {
