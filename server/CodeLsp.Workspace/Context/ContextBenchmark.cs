@@ -150,7 +150,7 @@ public static class ContextBenchmark
         IReadOnlyList<RecentDocument> currentTabs = [];
         var builder = new SemanticContextBuilder(() => currentTabs);
 
-        // Warm-up (what the server starts right after loading), then the first context a completion request would get.
+        // Warm-up (every compilation at once; the server builds them as requests need them), then the first context a completion request would get.
         var warmUpClock = Stopwatch.StartNew();
         if (options.WarmUp) await host.WarmUpAsync(ct).ConfigureAwait(false);
         var warmUp = warmUpClock.Elapsed;
