@@ -43,6 +43,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private ModelStatus _status = new ModelStatus.NotConfigured();
     private bool _disposed;
     private ModelIdleUnloader? _idle;
+    private readonly IdleMemoryTrimmer _memoryTrim = new(() => TrimMemory(logger, "idle after editing"), IdleMemoryTrimmer.QuietPeriod);
     private bool _unloadedForIdle;
     private int _requestsInFlight;
     private string? _contextNoticeFor;
@@ -239,6 +240,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     public void DocumentChanged(TextDocumentState document)
     {
         _idle?.Touch();
+        _memoryTrim.Touch();
         if (document.IsCSharp) NextEdits.DocumentChanged(document.Uri, document.Version, document.Text);
         Pipeline?.DocumentChanged(document.Uri, document.Text);
     }
@@ -288,6 +290,8 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     {
         _nextEdits?.DocumentClosed(uri);
         Pipeline?.Forget(uri);
+        _contextBuilder?.DocumentClosed(WorkspaceHost.PathOf(uri));
+        _memoryTrim.Touch();
         _workspace.DocumentClosed(uri);
     }
 
@@ -348,6 +352,8 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 if (summary is not null) Notice?.Invoke(summary);
                 // Count how the solution uses each member and type now, so the first completion need not (seconds on a big solution).
                 ContextBuilder.IndexUsage(_workspace.CurrentSolution, token);
+                // Loading allocated far more than the workspace keeps: give the free part back once (docs/benchmarks.md, "Real solutions").
+                TrimMemory(logger, "workspace loaded");
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -359,6 +365,14 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 Notice?.Invoke($"CodeLsp could not load the projects in {folder}: {ex.Message}. Completions use the open files only.");
             }
         }, token);
+    }
+
+    private static void TrimMemory(ILogger logger, string why)
+    {
+        var before = Environment.WorkingSet;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ProcessMemory.Trim();
+        logger.Debug("Memory trimmed ({Why}) in {Ms} ms: working set {Before} MB -> {After} MB", why, clock.ElapsedMilliseconds, before >> 20, Environment.WorkingSet >> 20);
     }
 
     /// <summary>Something the user should be told once (the server shows it with window/showMessage).</summary>
@@ -521,6 +535,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         statistics?.Flush();
         _nextEdits?.Dispose();
         _idle?.Dispose();
+        _memoryTrim.Dispose();
         _workspaceLoad?.Cancel();
         _workspace.Dispose();
         return ValueTask.CompletedTask;

@@ -203,6 +203,7 @@ public sealed class WorkspaceHost : IDisposable
         }
         loaded = TransitiveReferences.Add(loaded!);
         loaded = WithoutUnresolvedAnalyzers(loaded);
+        loaded = WithIndexedDocumentation(loaded);
         Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);
     }
 
@@ -345,6 +346,51 @@ public sealed class WorkspaceHost : IDisposable
         return solution;
     }
 
+    /// <summary>
+    /// Gives every referenced assembly with a documentation file an <see cref="IndexedXmlDocumentationProvider"/>
+    /// instead of Roslyn's, which keeps the whole file's text once a member's docs were read. The metadata (already
+    /// read) is shared, and so is each new reference across the projects that use the same assembly.
+    /// </summary>
+    private static Solution WithIndexedDocumentation(Solution solution)
+    {
+        var replaced = new Dictionary<MetadataReference, MetadataReference>();
+        foreach (var project in solution.Projects)
+        {
+            var changed = false;
+            var references = new List<MetadataReference>(project.MetadataReferences.Count);
+            foreach (var reference in project.MetadataReferences)
+            {
+                if (!replaced.TryGetValue(reference, out var replacement))
+                {
+                    replacement = reference;
+                    if (reference is PortableExecutableReference { FilePath: { } path, Properties.Kind: MetadataImageKind.Assembly } file &&
+                        IndexedXmlDocumentationProvider.ForAssembly(path) is { } documentation && MetadataOf(file) is { } metadata)
+                    {
+                        replacement = metadata.GetReference(documentation, file.Properties.Aliases, file.Properties.EmbedInteropTypes, path, file.Display);
+                    }
+                    replaced[reference] = replacement;
+                }
+                changed |= !ReferenceEquals(replacement, reference);
+                references.Add(replacement);
+            }
+            if (changed) solution = solution.WithProjectMetadataReferences(project.Id, references);
+        }
+        return solution;
+    }
+
+    /// <summary>The reference's metadata, or null when it cannot be read (the compilation reports that, as before).</summary>
+    private static AssemblyMetadata? MetadataOf(PortableExecutableReference reference)
+    {
+        try
+        {
+            return reference.GetMetadata() as AssemblyMetadata;
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private void Publish(Solution loaded, WorkspaceLoadState state, MSBuildWorkspace? workspace)
     {
         _logger.Information("Workspace {State}", state);
@@ -352,6 +398,9 @@ public sealed class WorkspaceHost : IDisposable
         {
             _msbuild?.Dispose();
             _msbuild = workspace;
+            // The workspace's own snapshot still holds every target-framework instance MSBuild loaded; ours is the
+            // one served. Let go of theirs (the workspace stays, with its build host, for its services).
+            workspace?.CloseSolution();
             _solution = loaded;
             _miscProject = null;
             foreach (var (path, (_, text)) in _open)

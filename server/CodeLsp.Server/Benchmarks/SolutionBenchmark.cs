@@ -19,7 +19,11 @@ internal sealed class SolutionBenchmark(TextWriter output)
         string Name, string Workspace, double LoadSeconds, double WarmUpSeconds, double FirstContextMs,
         double WarmP50, double WarmP95, double EditP50, double EditP95,
         double CheckP50, double CheckP95, double CheckCpuP50, double CheckCpuP95, double ReferenceCheckP50, int CheckDisagreements,
-        double WorkingSetAfterLoadMb, double WorkingSetAfterRunMb, double ManagedAfterRunMb, string? UserMessage);
+        double WorkingSetAfterLoadMb, double WorkingSetAfterRunMb, double ManagedAfterRunMb, string? UserMessage)
+    {
+        /// <summary>The working set at the end of the run before the server's idle trim.</summary>
+        public double WorkingSetBeforeIdleTrimMb { get; init; }
+    }
 
     /// <param name="alsoAllTargetFrameworks">Folders measured a second time with every target framework loaded (as before one per project).</param>
     public async Task<int> RunAsync(IReadOnlyList<string> folders, int contextSites, int checkSites, IReadOnlyList<string> alsoAllTargetFrameworks, CancellationToken ct)
@@ -50,7 +54,7 @@ internal sealed class SolutionBenchmark(TextWriter output)
     {
         var log = Console.Out;
         var load = new WorkspaceLoadOptions { AllTargetFrameworks = allTargetFrameworks };
-        var context = await ContextBenchmark.RunAsync(folder, log, new ContextBenchmarkOptions { MaxSites = contextSites, Budgets = [512], Load = load }, logger, ct).ConfigureAwait(false);
+        var context = await ContextBenchmark.RunAsync(folder, log, new ContextBenchmarkOptions { MaxSites = contextSites, Budgets = [512], Load = load, DescribeMemory = MemoryBreakdown.Describe }, logger, ct).ConfigureAwait(false);
         await log.WriteLineAsync().ConfigureAwait(false);
         var check = new CompileCheckBenchmark(log);
         await check.RunAsync(folder, checkSites, logger, ct, load).ConfigureAwait(false);
@@ -61,7 +65,10 @@ internal sealed class SolutionBenchmark(TextWriter output)
             context.WarmUp.TotalSeconds, context.FirstContext.TotalMilliseconds,
             P(context.WarmMs, 50), P(context.WarmMs, 95), P(context.AfterEditMs, 50), P(context.AfterEditMs, 95),
             P(c?.Ms, 50), P(c?.Ms, 95), P(c?.CpuMs, 50), P(c?.CpuMs, 95), P(c?.ReferenceMs, 50), c?.Disagreements ?? -1,
-            Mb(context.WorkingSetAfterLoad), Mb(context.WorkingSetAfterRun), Mb(context.ManagedBytesAfterRun), context.Load.UserMessage);
+            Mb(context.WorkingSetAfterLoad), Mb(context.WorkingSetAfterRun), Mb(context.ManagedBytesAfterRun), context.Load.UserMessage)
+        {
+            WorkingSetBeforeIdleTrimMb = Mb(context.WorkingSetBeforeIdleTrim),
+        };
         await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(row), ct).ConfigureAwait(false);
         return 0;
     }
@@ -106,6 +113,7 @@ internal sealed class SolutionBenchmark(TextWriter output)
             ("  verdicts differing from it", r => Invariant($"{r.CheckDisagreements}")),
             ("working set after load", r => Invariant($"{r.WorkingSetAfterLoadMb:F0} MB")),
             ("working set after the run", r => Invariant($"{r.WorkingSetAfterRunMb:F0} MB ({r.ManagedAfterRunMb:F0} MB managed)")),
+            ("  before the idle trim", r => Invariant($"{r.WorkingSetBeforeIdleTrimMb:F0} MB")),
         };
         var labelWidth = lines.Max(l => l.Label.Length) + 2;
         var widths = rows.Select(r => Math.Max(r.Name.Length, lines.Max(l => l.Value(r).Length)) + 2).ToList();

@@ -41,6 +41,9 @@ public sealed record ContextBenchmarkOptions
     /// <summary>Build all compilations before the first context (as the server does in the background after loading).</summary>
     public bool WarmUp { get; init; } = true;
 
+    /// <summary>Called after each memory measurement ("after load", "after the run"); what it returns is printed (the solution benchmark's breakdown).</summary>
+    public Func<string, string>? DescribeMemory { get; init; }
+
     /// <summary>Print the time per collection phase and this many recall misses (for tuning).</summary>
     public int ShowMisses { get; init; }
 }
@@ -90,6 +93,9 @@ public sealed record ContextBenchmarkReport(
     public int ReusedModelSites { get; init; }
 
     public TimeSpan WarmUp { get; init; }
+
+    /// <summary>The working set at the end of the run before the server's idle trim (<see cref="WorkingSetAfterRun"/> is after it).</summary>
+    public long WorkingSetBeforeIdleTrim { get; init; }
 
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
@@ -144,7 +150,7 @@ public static class ContextBenchmark
         IReadOnlyList<RecentDocument> currentTabs = [];
         var builder = new SemanticContextBuilder(() => currentTabs);
 
-        // Warm-up (what the server starts right after loading), then the first context a completion request would get.
+        // Warm-up (every compilation at once; the server builds them as requests need them), then the first context a completion request would get.
         var warmUpClock = Stopwatch.StartNew();
         if (options.WarmUp) await host.WarmUpAsync(ct).ConfigureAwait(false);
         var warmUp = warmUpClock.Elapsed;
@@ -159,7 +165,9 @@ public static class ContextBenchmark
             await builder.BuildAsync(first, firstText.Length / 2, options.Budget(1024), ct).ConfigureAwait(false);
         }
         var firstContext = firstClock.Elapsed;
+        ProcessMemory.Trim(); // what the server does once the load and the usage index are done
         var (managedAfterLoad, workingSetAfterLoad) = Memory();
+        if (options.DescribeMemory is { } describe) await output.WriteLineAsync(describe("after load")).ConfigureAwait(false);
         await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; usage index {usageIndex.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
 
         var sites = new List<CompletionSite>();
@@ -174,7 +182,9 @@ public static class ContextBenchmark
             if (root is not null) sites.AddRange(CompletionSiteSampler.FindSites(document, root, text));
         }
         var sampled = CompletionSiteSampler.Sample(sites, options.MaxSites, options.Seed);
-        await output.WriteLineAsync(Invariant($"{documents.Count} documents, {sourceLines} lines, {sites.Count} completion sites, {sampled.Count} sampled with seed {options.Seed} ({string.Join(", ", sampled.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"))})")).ConfigureAwait(false);
+        var siteCount = sites.Count;
+        sites = []; // the benchmark's own list of every site in the solution (100k+ on a big one) is not the server's memory
+        await output.WriteLineAsync(Invariant($"{documents.Count} documents, {sourceLines} lines, {siteCount} completion sites, {sampled.Count} sampled with seed {options.Seed} ({string.Join(", ", sampled.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"))})")).ConfigureAwait(false);
         await output.WriteLineAsync(Invariant($"Tokens counted by: {options.Budget(512).Tokenizer}; visible window {options.PrefixLines} lines before / {options.SuffixLines} after the caret")).ConfigureAwait(false);
 
         var warm = new List<double>();
@@ -220,9 +230,14 @@ public static class ContextBenchmark
             }
         }
 
+        // The editing run reads each site's document from the host's current snapshot, as the server does: holding the
+        // load-time snapshot through the run would keep its compilations alive beside the current ones, which no
+        // server does once the user has edited.
+        documents = [];
         foreach (var site in sampled)
         {
             ct.ThrowIfCancellationRequested();
+            solution = host.CurrentSolution;
             var original = solution.GetDocument(site.DocumentId)!;
             var originalText = await original.GetTextAsync(ct).ConfigureAwait(false);
             var originalModel = await original.GetSemanticModelAsync(ct).ConfigureAwait(false);
@@ -317,9 +332,22 @@ public static class ContextBenchmark
                 }
             }
             currentTabs = [];
+            builder.DocumentClosed(WorkspaceHost.PathOf(uri)); // as the server does on didClose
             host.DocumentClosed(uri); // back to the text on disk
         }
+        // The baseline's own state (every file's text and tokens, for the Jaccard snippets over the whole solution) is
+        // the benchmark's, not the server's: let it go before measuring.
+        allFiles = [];
+        snippets = new SimilarSnippetProvider();
+        var (_, workingSetBeforeTrim) = Memory();
+        if (options.DescribeMemory is { } describeBefore) await output.WriteLineAsync(describeBefore("after the run, before the idle trim")).ConfigureAwait(false);
+        // The user pauses: the server trims once, IdleMemoryTrimmer.QuietPeriod after the last edit.
+        var trimClock = Stopwatch.StartNew();
+        ProcessMemory.Trim();
+        var trimTime = trimClock.Elapsed;
         var (managedAfterRun, workingSetAfterRun) = Memory();
+        if (options.DescribeMemory is { } describeAfter) await output.WriteLineAsync(describeAfter("after the run")).ConfigureAwait(false);
+        await output.WriteLineAsync(Invariant($"Idle trim after the run: {trimTime.TotalMilliseconds:F0} ms; working set {Mb(workingSetBeforeTrim)} before, {Mb(workingSetAfterRun)} after")).ConfigureAwait(false);
 
         var rows = recall.OrderBy(r => r.Key.Kind == "all" ? 0 : 1).ThenBy(r => r.Key.Kind, StringComparer.Ordinal).ThenBy(r => r.Key.Budget)
             .Select(r => r.Value.ToRow(r.Key.Budget, r.Key.Kind)).ToList();
@@ -327,7 +355,7 @@ public static class ContextBenchmark
         var report = new ContextBenchmarkReport(load, sourceLines, firstContext, managedAfterLoad, workingSetAfterLoad, managedAfterRun, workingSetAfterRun,
             sampled.Count, warm, afterEdit, baselineTimes, rows)
         {
-            WarmCpuMs = warmCpu, AfterEditCpuMs = afterEditCpu, ReusedModelSites = reusedSites, WarmUp = warmUp,
+            WarmCpuMs = warmCpu, AfterEditCpuMs = afterEditCpu, ReusedModelSites = reusedSites, WarmUp = warmUp, WorkingSetBeforeIdleTrim = workingSetBeforeTrim,
             RecallByHome = homeRows, Tokenizer = options.Budget(512).Tokenizer,
         };
         await WriteAsync(report, output, total.Elapsed).ConfigureAwait(false);

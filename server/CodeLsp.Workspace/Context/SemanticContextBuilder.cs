@@ -49,6 +49,12 @@ public sealed class SemanticContextBuilder
     /// <summary>How many requests were answered from a reused model (for tests and the benchmark).</summary>
     internal int ReusedModels => _models.ReusedModels;
 
+    /// <summary>Semantic models kept for reuse (for tests).</summary>
+    internal int CachedModels => _models.Count;
+
+    /// <summary>The document at <paramref name="path"/> was closed: let go of its cached semantic model (and the compilation it holds).</summary>
+    public void DocumentClosed(string path) => _models.Forget(path);
+
     /// <summary>Benchmark hook: why a request could not reuse the earlier model.</summary>
     internal static Action<string>? ReuseObserver
     {

@@ -53,6 +53,8 @@ internal sealed class SemanticModelCache
     /// <summary>How many requests were answered from a reused model (for tests and the benchmark).</summary>
     public int ReusedModels => Volatile.Read(ref _reusedModels);
 
+    private const int MaxModels = 16;
+
     private int _reusedModels;
     private readonly Lock _modelsGate = new();
     private readonly Dictionary<DocumentId, ReusableModel> _models = [];
@@ -80,12 +82,41 @@ internal sealed class SemanticModelCache
         return model;
     }
 
+    /// <summary>
+    /// Keeps the new model and lets go of every model that can no longer be reused: one whose document is gone from
+    /// the new snapshot, or whose snapshot differs from the new one in another document (its declarations may have
+    /// changed, so <see cref="OnlyThisDocumentChanged"/> would refuse it for every later snapshot too). Each kept
+    /// model holds its whole compilation and solution snapshot; a stale one would keep them alive for nothing.
+    /// </summary>
     private void RememberModel(Document document, SourceText text, SemanticModel model)
+    {
+        var solution = document.Project.Solution;
+        lock (_modelsGate)
+        {
+            _models[document.Id] = new ReusableModel(model, text, solution);
+            var stale = _models.Where(entry => entry.Key != document.Id &&
+                !(solution.GetDocument(entry.Key) is { } other && OnlyThisDocumentChanged(other, entry.Value.BaseSolution))).Select(entry => entry.Key).ToList();
+            foreach (var id in stale) _models.Remove(id);
+            if (_models.Count > MaxModels) _models.Remove(_models.Keys.First(k => k != document.Id));
+        }
+    }
+
+    /// <summary>The document was closed: its model is not asked for again soon, and it holds a whole compilation.</summary>
+    public void Forget(string path)
     {
         lock (_modelsGate)
         {
-            _models[document.Id] = new ReusableModel(model, text, document.Project.Solution);
-            if (_models.Count > 64) _models.Remove(_models.Keys.First(k => k != document.Id));
+            foreach (var id in _models.Where(entry => string.Equals(entry.Value.BaseModel.SyntaxTree.FilePath, path, StringComparison.Ordinal)).Select(entry => entry.Key).ToList())
+                _models.Remove(id);
+        }
+    }
+
+    /// <summary>Models kept (for tests).</summary>
+    internal int Count
+    {
+        get
+        {
+            lock (_modelsGate) return _models.Count;
         }
     }
 

@@ -16,8 +16,11 @@ public sealed class SimilarSnippetProvider
     public const int MaxSnippets = 8;
     public const double MinSimilarity = 0.1;
 
-    /// <summary>Each document's lines as identifier ids (distinct per line), computed once per text.</summary>
-    private static readonly ConditionalWeakTable<SourceText, int[][]> LineTokens = new();
+    /// <summary>
+    /// Each document's lines as identifier ids (distinct per line), computed once per text while it lives. Per
+    /// instance: the benchmark's baseline over every file of a solution must not keep its ids in the server's provider.
+    /// </summary>
+    private readonly ConditionalWeakTable<SourceText, int[][]> _lineTokens = new();
 
     /// <summary>
     /// Identifier → small integer, shared by every document: the sliding windows count ids in arrays instead of
@@ -172,7 +175,7 @@ public sealed class SimilarSnippetProvider
         }
     }
 
-    private static int[][] Tokens(SourceText text) => LineTokens.GetValue(text, static t =>
+    private int[][] Tokens(SourceText text) => _lineTokens.GetValue(text, static t =>
     {
         var lines = new int[t.Lines.Count][];
         for (var i = 0; i < lines.Length; i++) lines[i] = Tokenize(t.ToString(t.Lines[i].Span)).Distinct(StringComparer.Ordinal).Select(Id).ToArray();

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.CodeAnalysis;
 
@@ -6,13 +7,35 @@ namespace CodeLsp.Workspace.Loading;
 
 /// <summary>
 /// The .NET reference assemblies (with their XML docs) for ad-hoc projects: the newest
-/// Microsoft.NETCore.App.Ref pack next to the running runtime, else the runtime's own assemblies. Created once.
+/// Microsoft.NETCore.App.Ref pack next to the running runtime, else the runtime's own assemblies. One set, shared by
+/// every ad-hoc project while any project holds it; once none does (the interim project of a finished load), the
+/// set — its metadata read into memory and the symbols compilations built from it — is let go, and made again when
+/// the next ad-hoc project needs it.
 /// </summary>
 internal static class FrameworkReferences
 {
-    private static readonly Lazy<ImmutableArray<MetadataReference>> Lazy = new(Create);
+    private static readonly Lock Gate = new();
 
-    public static ImmutableArray<MetadataReference> All => Lazy.Value;
+    /// <summary>The set, alive as long as its first reference is (every project using the set holds all of it).</summary>
+    private static readonly ConditionalWeakTable<MetadataReference, MetadataReference[]> Sets = new();
+
+    private static WeakReference<MetadataReference>? s_first;
+
+    public static ImmutableArray<MetadataReference> All
+    {
+        get
+        {
+            lock (Gate)
+            {
+                if (s_first?.TryGetTarget(out var first) == true && Sets.TryGetValue(first, out var alive)) return [.. alive];
+                var created = Create();
+                if (created.IsEmpty) return created;
+                Sets.AddOrUpdate(created[0], [.. created]);
+                s_first = new WeakReference<MetadataReference>(created[0]);
+                return created;
+            }
+        }
+    }
 
     private static ImmutableArray<MetadataReference> Create()
     {
@@ -24,9 +47,7 @@ internal static class FrameworkReferences
         var references = ImmutableArray.CreateBuilder<MetadataReference>();
         foreach (var file in files.Order(StringComparer.Ordinal))
         {
-            var xml = Path.ChangeExtension(file, ".xml");
-            references.Add(MetadataReference.CreateFromFile(file,
-                documentation: File.Exists(xml) ? XmlDocumentationProvider.CreateFromFile(xml) : null));
+            references.Add(MetadataReference.CreateFromFile(file, documentation: IndexedXmlDocumentationProvider.ForAssembly(file)));
         }
         return references.ToImmutable();
     }

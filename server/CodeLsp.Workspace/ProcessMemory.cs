@@ -1,0 +1,40 @@
+using System.Runtime;
+using System.Runtime.InteropServices;
+
+namespace CodeLsp.Workspace;
+
+/// <summary>
+/// Gives memory the process no longer uses back to the system. Loading a solution allocates far more than it keeps
+/// (MSBuild's results, the interim ad-hoc project, parse and bind temporaries): afterwards the GC heap is mostly
+/// free space the GC keeps committed for later allocations, the large-object heap is never compacted by itself, and
+/// on Linux glibc's malloc arenas keep the native memory freed by the runtime and by Roslyn's metadata readers.
+/// One compacting, decommitting collection and one malloc_trim at that moment return it; it runs once per load,
+/// never on a timer.
+/// </summary>
+public static class ProcessMemory
+{
+    private static bool s_noMallocTrim;
+
+    /// <summary>
+    /// A blocking full collection that compacts every heap (the large-object heap too) and decommits what is free,
+    /// then, on glibc, the free pages of every malloc arena returned to the system.
+    /// </summary>
+    public static void Trim()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        if (!OperatingSystem.IsLinux() || s_noMallocTrim) return;
+        try
+        {
+            _ = malloc_trim(0);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            s_noMallocTrim = true; // not glibc (musl has no malloc_trim): nothing to trim there
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(nuint pad);
+}
