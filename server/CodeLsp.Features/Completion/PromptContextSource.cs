@@ -67,7 +67,7 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
         var hasBuilt = _built.TryGetValue(uri, out var built);
         if (hasBuilt && built.Key == key) return NullIfEmpty(built.Rendered);
 
-        var build = StartOrJoin(uri, document, offset, key, visible);
+        var build = StartOrJoin(uri, document, offset, key, visible)!;
         if (!build.Late)
         {
             var finished = await Task.WhenAny(build.Rendered, Task.Delay(wait, token)).ConfigureAwait(false);
@@ -99,7 +99,8 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
         {
             try
             {
-                if (document() is { } made) await StartOrJoin(uri, made, offset, key, visible).Rendered.ConfigureAwait(false);
+                if (document() is { } made && StartOrJoin(uri, made, offset, key, visible, prepared: true) is { } build)
+                    await build.Rendered.ConfigureAwait(false);
             }
             finally
             {
@@ -125,10 +126,13 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
         return $"{line.LineNumber}:{text.Lines.Count}:{linePrefix[..(linePrefix.LastIndexOfAny(['.', '(', ',']) + 1)]}";
     }
 
-    private Build StartOrJoin(Uri uri, Document document, int offset, string key, TextSpan visible)
+    /// <param name="prepared">Preparing on opening: never cancels a request's build, and starts nothing once a
+    /// request has asked (null then).</param>
+    private Build? StartOrJoin(Uri uri, Document document, int offset, string key, TextSpan visible, bool prepared = false)
     {
         lock (_gate)
         {
+            if (prepared && (_running.ContainsKey(uri) || _built.ContainsKey(uri))) return null;
             if (_running.TryGetValue(uri, out var running))
             {
                 if (running.Key == key) return running;

@@ -148,6 +148,27 @@ public sealed class PromptContextSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Preparing_late_never_cancels_the_build_a_request_started()
+    {
+        var builds = new GatedBuilds();
+        var source = new PromptContextSource(builds.Build, contextTokens: 256, wait: TimeSpan.FromMilliseconds(1), Log.Logger);
+        const string Text = "class C\n{\n    void M() { x. }\n}\n";
+        var text = SourceText.From(Text);
+
+        // Opening queues the preparation; the first request starts its build before the preparation gets to run.
+        using var requestStarted = new ManualResetEventSlim();
+        var made = 0;
+        source.Prepare(_uri, () => { requestStarted.Wait(TimeSpan.FromSeconds(5)); Interlocked.Increment(ref made); return Document(Text); }, text, text.Lines[1].Start, default);
+        await source.ForAsync(_uri, Document(Text), text, Text.IndexOf("x.", StringComparison.Ordinal) + 2, default, CancellationToken.None);
+        requestStarted.Set();
+        await WaitUntil(() => Volatile.Read(ref made) == 1);
+        await Task.Delay(50);
+
+        Assert.Equal(1, source.Builds);
+        Assert.False((await builds.Nth(0)).Token.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task Opening_prepares_nothing_when_the_document_already_has_a_context()
     {
         var builds = new GatedBuilds();
