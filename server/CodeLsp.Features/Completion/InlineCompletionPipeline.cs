@@ -203,17 +203,37 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
     public void DocumentOpened(Uri uri, SourceText text)
     {
         if (workspace is null || text.Length == 0) return;
-        var offset = WarmUpSite(Parse(uri, text)) ?? text.Lines[text.Lines.Count / 2].Start;
-        var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
-        _contexts.Prepare(uri, () => workspace.GetDocument(uri, text), text, offset, TextSpan.FromBounds(offset - prefix.Length, offset + suffix.Length));
+        // Off the protocol loop: parsing and finding the sites of a large file takes milliseconds.
+        _ = Task.Run(() =>
+        {
+            var tree = Parse(uri, text);
+            var offsets = WarmUpSites(tree);
+            // The compiler's identifier list at the first member access warms constrained decoding's lookup too.
+            if (options.ConstrainedDecoding && offsets.Count > 0) _constraints.Start(uri, tree, text, offsets[0], workspace.GetDocument(uri, text));
+            if (offsets.Count == 0) offsets = [text.Lines[text.Lines.Count / 2].Start];
+            var sites = offsets.Select(offset =>
+            {
+                var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
+                return (offset, TextSpan.FromBounds(offset - prefix.Length, offset + suffix.Length));
+            }).ToList();
+            _contexts.Prepare(uri, () => workspace.GetDocument(uri, text), text, sites);
+        });
     }
 
-    /// <summary>Just after the dot of the first member access inside a method, accessor or lambda body.</summary>
-    private static int? WarmUpSite(SyntaxTree tree) =>
-        tree.GetRoot().DescendantNodes()
-            .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax>()
-            .FirstOrDefault(m => m.Ancestors().Any(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax))
-            ?.OperatorToken.Span.End;
+    /// <summary>
+    /// Inside method, accessor or lambda bodies: just after the dot of the first member access, after the '(' of the
+    /// first call and of the first object creation (receiver members, overloads, constructors: each warms its own code).
+    /// </summary>
+    internal static List<int> WarmUpSites(SyntaxTree tree)
+    {
+        var inBodies = tree.GetRoot().DescendantNodes()
+            .Where(n => n.Ancestors().Any(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax))
+            .ToList();
+        int? access = inBodies.OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax>().FirstOrDefault()?.OperatorToken.Span.End;
+        int? call = inBodies.OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>().FirstOrDefault()?.ArgumentList.OpenParenToken.Span.End;
+        int? creation = inBodies.OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax>().FirstOrDefault(c => c.ArgumentList is not null)?.ArgumentList!.OpenParenToken.Span.End;
+        return new[] { access, call, creation }.OfType<int>().Distinct().ToList();
+    }
 
     /// <summary>Forgets what belongs to a closed document.</summary>
     public void Forget(Uri uri)

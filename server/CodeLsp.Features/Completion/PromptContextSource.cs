@@ -44,6 +44,7 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
 
     private readonly ConcurrentDictionary<Uri, (string Key, string Rendered)> _built = new();
     private readonly ConcurrentDictionary<Uri, Build> _running = new();
+    private readonly ConcurrentDictionary<Uri, byte> _asked = new(); // documents a request has asked about
     private readonly Lock _gate = new();
     private int _builds;
     private int _preparing;
@@ -63,6 +64,7 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
     public async Task<string?> ForAsync(Uri uri, Document document, SourceText text, int offset, TextSpan visible, CancellationToken token)
     {
         if (contextTokens <= 0) return null;
+        _asked.TryAdd(uri, 0);
         var key = Key(text, offset);
         var hasBuilt = _built.TryGetValue(uri, out var built);
         if (hasBuilt && built.Key == key) return NullIfEmpty(built.Rendered);
@@ -88,19 +90,29 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
     /// Starts a build in the background when the document has no context yet and none is running: on opening, so the
     /// first keystroke finds the compiler warm. The document is made on the thread pool, off the caller's thread.
     /// </summary>
-    public void Prepare(Uri uri, Func<Document?> document, SourceText text, int offset, TextSpan visible)
+    public void Prepare(Uri uri, Func<Document?> document, SourceText text, int offset, TextSpan visible) =>
+        Prepare(uri, document, text, [(offset, visible)]);
+
+    /// <summary>
+    /// As above, at several sites in turn (a member access, an argument list, an object creation: each warms other
+    /// code); it stops as soon as a request asks about the document.
+    /// </summary>
+    public void Prepare(Uri uri, Func<Document?> document, SourceText text, IReadOnlyList<(int Offset, TextSpan Visible)> sites)
     {
-        if (contextTokens <= 0 || _built.ContainsKey(uri) || _running.ContainsKey(uri)) return;
+        if (contextTokens <= 0 || sites.Count == 0 || _asked.ContainsKey(uri) || _running.ContainsKey(uri)) return;
         // One at a time: an editor restoring twenty tabs opens twenty documents at once; the first warms the
         // compiler for all, and the others are built when first asked.
         if (Interlocked.CompareExchange(ref _preparing, 1, 0) != 0) return;
-        var key = Key(text, offset);
         _ = Task.Run(async () =>
         {
             try
             {
-                if (document() is { } made && StartOrJoin(uri, made, offset, key, visible, prepared: true) is { } build)
+                if (document() is not { } made) return;
+                foreach (var (offset, visible) in sites)
+                {
+                    if (StartOrJoin(uri, made, offset, Key(text, offset), visible, prepared: true) is not { } build) return;
                     await build.Rendered.ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -112,6 +124,7 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
     public void Forget(Uri uri)
     {
         _built.TryRemove(uri, out _);
+        _asked.TryRemove(uri, out _);
         lock (_gate)
         {
             if (_running.TryRemove(uri, out var running)) running.Cancel.Cancel();
@@ -132,7 +145,7 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
     {
         lock (_gate)
         {
-            if (prepared && (_running.ContainsKey(uri) || _built.ContainsKey(uri))) return null;
+            if (prepared && (_running.ContainsKey(uri) || _asked.ContainsKey(uri))) return null;
             if (_running.TryGetValue(uri, out var running))
             {
                 if (running.Key == key) return running;

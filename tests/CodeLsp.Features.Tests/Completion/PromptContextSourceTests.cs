@@ -184,6 +184,27 @@ public sealed class PromptContextSourceTests : IDisposable
         Assert.Equal(1, source.Builds);
     }
 
+    [Fact]
+    public async Task Opening_prepares_each_site_in_turn_and_stops_when_a_request_asks()
+    {
+        var builds = new GatedBuilds();
+        var source = new PromptContextSource(builds.Build, contextTokens: 256, wait: TimeSpan.FromMilliseconds(1), Log.Logger);
+        const string Text = "class C\n{\n    void M() { a.B(); new D(1); }\n}\n";
+        var text = SourceText.From(Text);
+        var sites = InlineCompletionPipeline.WarmUpSites(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(text));
+        Assert.Equal([Text.IndexOf("a.", StringComparison.Ordinal) + 2, Text.IndexOf("B(", StringComparison.Ordinal) + 2, Text.IndexOf("D(", StringComparison.Ordinal) + 2], sites);
+
+        source.Prepare(_uri, () => Document(Text), text, sites.Select(o => (o, default(TextSpan))).ToList());
+        (await builds.Nth(0)).Release.SetResult("// at a.");
+        Assert.Equal(sites[1], (await builds.Nth(1)).Offset);   // the next site once the first is built
+
+        await source.ForAsync(_uri, Document(Text), text, text.Lines[3].Start, default, CancellationToken.None); // the user asks
+        (await builds.Nth(1)).Release.TrySetResult("// at B(");
+        await Task.Delay(100);
+        Assert.Equal(3, source.Builds); // two prepared, one asked: the third site is never prepared
+        Assert.DoesNotContain(builds.Started, b => b.Offset == sites[2]);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
