@@ -195,10 +195,10 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
     }
 
     /// <summary>
-    /// A document was opened: build its Roslyn context once in the background, after the first member access in a
-    /// body (receiver members, extension methods of the types in use: the costly first steps), so the compiler's models
-    /// of it and the context code are ready before the user's first keystroke there (the first builds of a session
-    /// took 140–590 ms, warm ones 8–14 ms: <c>codelsp bench completion</c>). A keystroke cancels it.
+    /// A document was opened: build its Roslyn context in the background at the sites of <see cref="WarmUpSites"/>
+    /// in turn (receiver members, overloads, constructors: the costly first steps), so the compiler's models of it and
+    /// the context code are ready before the user's first keystroke there (the first builds of a session took
+    /// 140–590 ms, warm ones 8–14 ms: <c>codelsp bench completion</c>). A request stops it.
     /// </summary>
     public void DocumentOpened(Uri uri, SourceText text)
     {
@@ -208,15 +208,16 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
         {
             var tree = Parse(uri, text);
             var offsets = WarmUpSites(tree);
+            var document = workspace.GetDocument(uri, text);
             // The compiler's identifier list at the first member access warms constrained decoding's lookup too.
-            if (options.ConstrainedDecoding && offsets.Count > 0) _constraints.Start(uri, tree, text, offsets[0], workspace.GetDocument(uri, text));
+            if (options.ConstrainedDecoding && offsets.Count > 0) _constraints.Start(uri, tree, text, offsets[0], document);
             if (offsets.Count == 0) offsets = [text.Lines[text.Lines.Count / 2].Start];
             var sites = offsets.Select(offset =>
             {
                 var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
                 return (offset, TextSpan.FromBounds(offset - prefix.Length, offset + suffix.Length));
             }).ToList();
-            _contexts.Prepare(uri, () => workspace.GetDocument(uri, text), text, sites);
+            _contexts.Prepare(uri, () => document, text, sites);
         });
     }
 
