@@ -21,32 +21,10 @@ internal sealed class ActionsBenchmark(TextWriter output)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private const string Prefix = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
+    // The class and TotalValue up to its loop body, a blank line between them.
+    private const string Prefix = InventorySource.ClassStart + "\n" + InventorySource.TotalValueHead;
 
-        namespace Warehouse.Inventory;
-
-        public sealed record StockItem(string Sku, string Name, int Quantity, int ReorderLevel, decimal UnitPrice);
-
-        public sealed class InventoryService
-        {
-            private readonly List<StockItem> _items = new();
-
-            public IReadOnlyList<StockItem> BelowReorderLevel()
-            {
-                return _items.Where(i => i.Quantity <= i.ReorderLevel).ToList();
-            }
-
-            public decimal TotalValue()
-            {
-                var total = 0m;
-                foreach (var item in _items)
-                {
-        """;
-
-    private const string Typed = "            total += item.Quantity * item.UnitPrice;";
+    private const string Typed = InventorySource.TypedLine;
 
     /// <summary>Completions while a background chat generates vs idle; returns 0.</summary>
     public async Task<int> RunTypingAsync(string modelPath, int threads, int rounds, CancellationToken ct)
@@ -71,7 +49,7 @@ internal sealed class ActionsBenchmark(TextWriter output)
         {
             // Type one more character of the line each time, as the editor does.
             keystroke = (keystroke + 1) % Typed.Length;
-            var prompt = new FimPrompt(Prefix + "\n" + Typed[..keystroke], "\n        }\n        return total;\n    }\n}\n");
+            var prompt = new FimPrompt(Prefix + "\n" + Typed[..keystroke], InventorySource.TotalValueTail);
             var clock = Stopwatch.StartNew();
             await host.CompleteAsync(prompt, new GenerationLimits(16, TimeSpan.FromSeconds(10)), ct).ConfigureAwait(false);
             return clock.Elapsed.TotalMilliseconds;

@@ -18,27 +18,10 @@ internal sealed class TypingDuringFimBenchmark(TextWriter output)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private const string Prefix = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
 
-        namespace Warehouse.Inventory;
 
-        public sealed record StockItem(string Sku, string Name, int Quantity, int ReorderLevel, decimal UnitPrice);
-
-        public sealed class InventoryService
-        {
-            private readonly List<StockItem> _items = new();
-
-            public IReadOnlyList<StockItem> BelowReorderLevel()
-            {
-                return _items.Where(i => i.Quantity <= i.ReorderLevel).ToList();
-            }
-
-        """;
-
-    private const string Typed = "            total += item.Quantity * item.UnitPrice;";
+    private const string Prefix = InventorySource.ClassStart;
+    private const string Typed = InventorySource.TypedLine;
 
     // The action implements another method of the same class: the two prompts share their start.
     private static readonly FimPrompt s_action = new(Prefix + "    public IEnumerable<StockItem> Cheapest(int count)\n    {\n", "\n    }\n}\n");
@@ -56,8 +39,7 @@ internal sealed class TypingDuringFimBenchmark(TextWriter output)
         {
             // Type one more character of the line each time, as the editor does.
             keystroke = (keystroke + 1) % Typed.Length;
-            var prompt = new FimPrompt(Prefix + "    public decimal TotalValue()\n    {\n        var total = 0m;\n        foreach (var item in _items)\n        {\n" + Typed[..keystroke],
-                "\n        }\n        return total;\n    }\n}\n");
+            var prompt = new FimPrompt(Prefix + InventorySource.TotalValueHead + "\n" + Typed[..keystroke], InventorySource.TotalValueTail);
             var clock = Stopwatch.StartNew();
             var answer = await host.CompleteAsync(prompt, new GenerationLimits(16, TimeSpan.FromSeconds(10)), ct).ConfigureAwait(false);
             return (clock.Elapsed.TotalMilliseconds, answer);
