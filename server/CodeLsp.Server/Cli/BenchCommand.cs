@@ -12,6 +12,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Benchmarks that print their figures");
         command.Subcommands.Add(CreateCompletion());
+        command.Subcommands.Add(CreateDecodeBatches());
         command.Subcommands.Add(BenchContextCommand.Create());
         command.Subcommands.Add(CreateCompileCheck());
         command.Subcommands.Add(CreateRemote());
@@ -44,6 +45,36 @@ internal static class BenchCommand
                 ? SolutionBenchmark.MeasureAsync(paths[0], parse.GetValue(contextSites), parse.GetValue(checkSites), parse.GetValue(allTfms), json, CliLogging.Create(), ct)
                 : new SolutionBenchmark(Console.Out).RunAsync(paths, parse.GetValue(contextSites), parse.GetValue(checkSites),
                     (parse.GetValue(compare) ?? []).Select(Path.GetFullPath).ToList(), ct);
+        });
+        return command;
+    }
+
+    private static Command CreateDecodeBatches()
+    {
+        var model = new Option<string>("--model") { Description = "GGUF model (e.g. codelsp model tiny m.gguf --dim 512 --layers 8 --context 4096)", Required = true };
+        var cached = new Option<int[]>("--cached") { Description = "Cache lengths to decode after", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0, 1200, 1705] };
+        var sizes = new Option<int[]>("--sizes") { Description = "Batch sizes (tokens)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [1, 8, 16, 32, 52, 64, 128, 256] };
+        var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => ModelHost.DefaultThreads(Environment.ProcessorCount) };
+        var runs = new Option<int>("--runs") { Description = "Runs per cell (the median is printed)", DefaultValueFactory = _ => 3 };
+        var command = new Command("decode-batches", "Time of one decode batch by its size and the cache before it, with flash attention auto, on and off (plain LLamaSharp)") { model, cached, sizes, threads, runs };
+        command.SetAction(parse =>
+        {
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            var lengths = parse.GetValue(cached)!;
+            var batchSizes = parse.GetValue(sizes)!;
+            var contextSize = lengths.Max() + batchSizes.Max() + 16;
+            Console.WriteLine("ms for one batch (median of " + parse.GetValue(runs) + "); columns: tokens in the batch");
+            Console.WriteLine("flash attention  cached " + string.Concat(batchSizes.Select(n => n.ToString(inv).PadLeft(8))));
+            foreach (var (label, flash) in new (string, bool?)[] { ("auto", null), ("on", true), ("off", false) })
+            {
+                using var probe = DecodeBatchProbe.Load(parse.GetValue(model)!, parse.GetValue(threads), contextSize, flash, CliLogging.Create());
+                foreach (var length in lengths)
+                {
+                    var cells = batchSizes.Select(n => Enumerable.Range(0, parse.GetValue(runs)).Select(_ => probe.Measure(length, n).TotalMilliseconds).Order().ElementAt(parse.GetValue(runs) / 2));
+                    Console.WriteLine(label.PadRight(17) + length.ToString(inv).PadLeft(6) + " " + string.Concat(cells.Select(ms => ms.ToString("F0", inv).PadLeft(8))));
+                }
+            }
+            return 0;
         });
         return command;
     }
