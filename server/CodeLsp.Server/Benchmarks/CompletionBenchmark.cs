@@ -146,6 +146,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads, Serilo
         var overheads = new List<double>();
         var decodedFollowUp = new List<double>();
         var keystrokePhases = new Dictionary<string, List<double>>();
+        var slowest = new List<(double Overhead, double Context, string Phases, int Typed)>();
         double coldPromptTokens = 0;
         var position = caretPosition;
         for (var i = 0; i < TypedLine.Length; i++)
@@ -161,6 +162,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads, Serilo
             roundTrips.Add(ms);
             overheads.Add(ms - (model.PromptTime + model.GenerationTime).TotalMilliseconds);
             AddPhases(keystrokePhases, ms, traces.Last());
+            slowest.Add((overheads[^1], traces.Last().Phases?.Context.TotalMilliseconds ?? 0, Describe(ms, traces.Last()), i + 1));
             if (i == 0) coldPromptTokens = model.PromptTokens - model.ReusedPromptTokens;
             else decodedFollowUp.Add(model.PromptTokens - model.ReusedPromptTokens);
         }
@@ -168,6 +170,11 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads, Serilo
         figures["round trip p50 / p95 (ms)"] = $"{F(P(roundTrips, 50))} / {F(P(roundTrips, 95))}";
         figures["server overhead p50 / p95 (ms)"] = $"{F(P(overheads, 50))} / {F(P(overheads, 95))}";
         foreach (var (phase, values) in keystrokePhases) figures[$"  overhead: {phase} p50 / p95 (ms)"] = $"{F(P(values, 50), 2)} / {F(P(values, 95), 2)}";
+        // Where the tail is: the slowest keystrokes, by what had been typed (the context wait is their usual cause).
+        var slow = slowest.OrderByDescending(k => k.Overhead).Take(3).ToList();
+        foreach (var (overhead, _, phases, typed) in slow)
+            logger.Debug("Slow keystroke: overhead {Overhead:F1} ms ({Phases}) after typing \"{Typed}\"", overhead, phases, TypedLine[..typed]);
+        figures["slowest keystrokes: overhead / context (ms) after"] = string.Join("; ", slow.Select(k => $"{F(k.Overhead)} / {F(k.Context)} '{Tail(TypedLine[..k.Typed])}'"));
         figures["prompt tokens decoded: cold"] = F(coldPromptTokens);
         figures["prompt tokens decoded: follow-up p50 (share of cold)"] = $"{F(P(decodedFollowUp, 50))} ({F(100 * P(decodedFollowUp, 50) / Math.Max(1, coldPromptTokens))}%)";
 
@@ -289,6 +296,16 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads, Serilo
     }
 
     /// <summary>Where a model request's time went outside the model's own prompt and generation time.</summary>
+    private static string Tail(string typed) => typed.Length <= 8 ? typed : "…" + typed[^7..];
+
+    /// <summary>One request's phases, in ms, for the log.</summary>
+    private static string Describe(double roundTripMs, CompletionTrace trace)
+    {
+        var phases = new Dictionary<string, List<double>>();
+        AddPhases(phases, roundTripMs, trace);
+        return string.Join(", ", phases.Where(p => p.Value[0] >= 0.5).Select(p => $"{p.Key} {p.Value[0].ToString("F1", Inv)}"));
+    }
+
     private static void AddPhases(Dictionary<string, List<double>> phases, double roundTripMs, CompletionTrace trace)
     {
         void Add(string name, double ms)

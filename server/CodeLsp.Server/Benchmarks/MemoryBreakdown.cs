@@ -23,22 +23,31 @@ internal static class MemoryBreakdown
         if (File.Exists("/proc/self/smaps"))
         {
             var groups = new Dictionary<string, (long Rss, long Anonymous)>(StringComparer.Ordinal);
-            string? group = null;
+            var files = new Dictionary<string, long>(StringComparer.Ordinal);
+            string? group = null, file = null;
             foreach (var line in File.ReadLines("/proc/self/smaps"))
             {
                 if (IsMappingHeader(line, out var path))
                 {
                     group = Classify(path);
+                    file = path.StartsWith('/') && !path.Contains("doublemapper", StringComparison.Ordinal) ? path : null;
                     continue;
                 }
                 if (group is null) continue;
-                if (line.StartsWith("Rss:", StringComparison.Ordinal)) Add(groups, group, Kb(line), 0);
+                if (line.StartsWith("Rss:", StringComparison.Ordinal))
+                {
+                    Add(groups, group, Kb(line), 0);
+                    if (file is not null) files[file] = files.GetValueOrDefault(file) + Kb(line);
+                }
                 else if (line.StartsWith("Anonymous:", StringComparison.Ordinal)) Add(groups, group, 0, Kb(line));
             }
             var total = groups.Values.Sum(g => g.Rss);
             lines.Add(Invariant($"  resident {Mb(total)}:"));
             foreach (var (name, (rss, anonymous)) in groups.OrderByDescending(g => g.Value.Rss))
                 lines.Add(Invariant($"    {name,-44} {Mb(rss),5} ({Mb(anonymous)} anonymous)"));
+            lines.Add("  largest mapped files:");
+            foreach (var (path, rss) in files.OrderByDescending(f => f.Value).Take(12))
+                lines.Add(Invariant($"    {Mb(rss),6} {path}"));
         }
         return string.Join(Environment.NewLine, lines);
     }
