@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CodeLsp.Inference.Constraints;
 using CodeLsp.Workspace.Constraints;
+using CodeLsp.Workspace.Context;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using Serilog;
@@ -12,9 +13,11 @@ namespace CodeLsp.Features.Completion;
 /// (<see cref="AllowedIdentifierLookup"/>), narrowed to the names that start with what the user typed. The list is
 /// kept per document while the site stays the same (same place, same text before it), so typing the name through
 /// does not ask the compiler again. A lookup slower than the wait serves the next request; this one goes unconstrained,
-/// and so do the following ones at the site without waiting again, until it is ready.
+/// and so do the following ones at the site without waiting again, until it is ready. With a context builder the
+/// compiler is asked through the model the context reads (<see cref="SemanticContextBuilder.GetModelAsync"/>): after a
+/// keystroke inside a body, the one speculative binding of that body both share.
 /// </summary>
-internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger)
+internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger, SemanticContextBuilder? models = null)
 {
     private sealed class SiteLookup(string key, Task<AllowedIdentifiers?> lookup)
     {
@@ -104,15 +107,36 @@ internal sealed class IdentifierConstraintSource(TimeSpan wait, ILogger logger)
         return $"{site.Kind}:{site.Anchor.Span.End}:{Convert.ToHexString(before.GetContentHash().AsSpan())}";
     }
 
+    private async Task<AllowedIdentifiers?> AskAsync(Document document, IdentifierSite site, CancellationToken ct)
+    {
+        if (models is null || await models.GetModelAsync(document, site.Anchor.Span.End, ct).ConfigureAwait(false) is not { } model)
+        {
+            return await AllowedIdentifierLookup.LookupAsync(document, site, ct).ConfigureAwait(false);
+        }
+        try
+        {
+            return await AllowedIdentifierLookup.LookupAsync(model, site, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && model.IsSpeculativeSemanticModel)
+        {
+            // A question the speculative model cannot answer (one that reaches outside the bound body): ask the full model.
+            logger.Debug("Identifier list from the speculative model failed ({Message}); asking the full model", e.Message);
+            return await models.GetFullModelAsync(document, ct).ConfigureAwait(false) is { } full
+                ? await AllowedIdentifierLookup.LookupAsync(full, site, ct).ConfigureAwait(false)
+                : null;
+        }
+    }
+
     /// <summary>Never throws: a constraint is an improvement, never a requirement.</summary>
     private async Task<AllowedIdentifiers?> LookupAsync(Document document, IdentifierSite site)
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var allowed = await AllowedIdentifierLookup.LookupAsync(document, site, timeout.Token).ConfigureAwait(false);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var allowed = await AskAsync(document, site, timeout.Token).ConfigureAwait(false);
             logger.Debug("Identifier list at {Kind} site: {Count} names ({Description}) in {Ms:F1} ms",
-                site.Kind, allowed?.Names.Count ?? 0, allowed?.Description ?? "none", allowed?.Elapsed.TotalMilliseconds ?? 0);
+                site.Kind, allowed?.Names.Count ?? 0, allowed?.Description ?? "none", clock.Elapsed.TotalMilliseconds);
             return allowed;
         }
         catch (Exception ex)

@@ -71,8 +71,9 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
 {
     // Shared across pipeline rebuilds (a settings change) when the owner passes one, so the solution's usage index
     // and the cached semantic model survive them.
-    private readonly PromptContextSource _contexts = new(contextBuilder ?? new(workspace is null ? null : workspace.RecentDocuments),
-        options.ContextTokens, options.ContextWait, model.CountTokens, logger);
+    private readonly SemanticContextBuilder _contextBuilder = contextBuilder ??= new(workspace is null ? null : workspace.RecentDocuments);
+    // The builder settled by the line above.
+    private readonly PromptContextSource _contexts = new(contextBuilder, options.ContextTokens, options.ContextWait, model.CountTokens, logger);
     private const int RememberedIds = 64;
     private readonly ConcurrentDictionary<Uri, CancellationTokenSource> _latest = new();
     private readonly ConcurrentDictionary<Uri, ShownSuggestion> _shown = new();
@@ -81,7 +82,8 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
     private readonly ConcurrentDictionary<Uri, Prefetch> _prefetch = new();
     private readonly ConcurrentDictionary<Uri, SyntaxTree> _trees = new();
     private readonly TriggerPolicy _trigger = new(options.Trigger);
-    private readonly IdentifierConstraintSource _constraints = new(options.ContextWait, logger);
+    // Asks the compiler through the context's models.
+    private readonly IdentifierConstraintSource _constraints = new(options.ContextWait, logger, contextBuilder);
     private long _ids;
 
     public IInferenceEngine Model => model;
@@ -198,7 +200,8 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
     /// A document was opened: build its Roslyn context in the background at the sites of <see cref="WarmUpSites"/>
     /// in turn (receiver members, overloads, constructors: the costly first steps), so the compiler's models of it and
     /// the context code are ready before the user's first keystroke there (the first builds of a session took
-    /// 140–590 ms, warm ones 8–14 ms: <c>codelsp bench completion</c>). A request stops it.
+    /// 140–590 ms, warm ones 8–14 ms: <c>codelsp bench completion</c>), then the documentation of the assemblies it
+    /// imports from (<see cref="ImportedDocumentation"/>). A request stops it.
     /// </summary>
     public void DocumentOpened(Uri uri, SourceText text)
     {
@@ -209,15 +212,19 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
             var tree = Parse(uri, text);
             var offsets = WarmUpSites(tree);
             var document = workspace.GetDocument(uri, text);
-            // The compiler's identifier list at the first member access warms constrained decoding's lookup too.
-            if (options.ConstrainedDecoding && offsets.Count > 0) _constraints.Start(uri, tree, text, offsets[0], document);
             if (offsets.Count == 0) offsets = [text.Lines[text.Lines.Count / 2].Start];
             var sites = offsets.Select(offset =>
             {
                 var (prefix, suffix) = PromptWindow.Take(text, offset, options.PrefixLines, options.SuffixLines);
                 return (offset, TextSpan.FromBounds(offset - prefix.Length, offset + suffix.Length));
             }).ToList();
-            _contexts.Prepare(uri, () => document, text, sites);
+            // Then the same sites as while typing there (a speculative model of incomplete code), and the documentation
+            // files of the assemblies it imports from (the first summary read from each indexes it).
+            _contexts.Prepare(uri, () => document, text, sites, async (made, stop, token) =>
+            {
+                await _contextBuilder.PrepareTypingAsync(made, offsets, stop, token).ConfigureAwait(false);
+                await ImportedDocumentation.WarmAsync(made, stop, token).ConfigureAwait(false);
+            });
         });
     }
 

@@ -95,9 +95,11 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
 
     /// <summary>
     /// As above, at several sites in turn (a member access, an argument list, an object creation: each warms other
-    /// code); it stops as soon as a request asks about the document.
+    /// code), then <paramref name="then"/> (given a check that says when a request has asked); it stops as soon as a
+    /// request asks about the document.
     /// </summary>
-    public void Prepare(Uri uri, Func<Document?> document, SourceText text, IReadOnlyList<(int Offset, TextSpan Visible)> sites)
+    public void Prepare(Uri uri, Func<Document?> document, SourceText text, IReadOnlyList<(int Offset, TextSpan Visible)> sites,
+        Func<Document, Func<bool>, CancellationToken, Task>? then = null)
     {
         if (contextTokens <= 0 || sites.Count == 0 || _asked.ContainsKey(uri) || _running.ContainsKey(uri)) return;
         // One at a time: an editor restoring twenty tabs opens twenty documents at once; the first warms the
@@ -108,11 +110,25 @@ internal sealed class PromptContextSource(PromptContextSource.BuildContext build
             try
             {
                 if (document() is not { } made) return;
+                var clock = Stopwatch.StartNew();
                 foreach (var (offset, visible) in sites)
                 {
                     if (StartOrJoin(uri, made, offset, Key(text, offset), visible, prepared: true) is not { } build) return;
                     await build.Rendered.ConfigureAwait(false);
                 }
+                if (then is not null && !_asked.ContainsKey(uri))
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    var sitesDone = clock.Elapsed;
+                    await then(made, () => _asked.ContainsKey(uri), timeout.Token).ConfigureAwait(false);
+                    logger.Debug("Prepared {Uri}: {Sites} site(s) in {Ms:F0} ms, then the rest in {Then:F0} ms{Stopped}", uri, sites.Count,
+                        sitesDone.TotalMilliseconds, (clock.Elapsed - sitesDone).TotalMilliseconds, _asked.ContainsKey(uri) ? " (a request came meanwhile)" : "");
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Preparing is an improvement, never a requirement.
+                logger.Debug(e, "Preparing the context of {Uri} failed", uri);
             }
             finally
             {

@@ -34,14 +34,22 @@ public static class AllowedIdentifierLookup
     public static async Task<AllowedIdentifiers?> LookupAsync(Document document, IdentifierSite site, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(document);
-        ArgumentNullException.ThrowIfNull(site);
         var clock = Stopwatch.StartNew();
         var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
-        if (model is null)
-        {
-            return null;
-        }
+        return model is null ? null : await LookupAsync(model, site, clock, ct).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// The names allowed at <paramref name="site"/>, asked of <paramref name="model"/>: the document's model, or a
+    /// speculative one whose bound member contains the site (its lookups answer as the full model's would).
+    /// </summary>
+    public static Task<AllowedIdentifiers?> LookupAsync(SemanticModel model, IdentifierSite site, CancellationToken ct) =>
+        LookupAsync(model, site, Stopwatch.StartNew(), ct);
+
+    private static async Task<AllowedIdentifiers?> LookupAsync(SemanticModel model, IdentifierSite site, Stopwatch clock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(site);
         // The document's tree may differ from the one the site was read from: find the site again in this one.
         var root = await model.SyntaxTree.GetRootAsync(ct).ConfigureAwait(false);
         var anchor = root.FindToken(site.Anchor.SpanStart);
@@ -142,19 +150,20 @@ public static class AllowedIdentifierLookup
 
     /// <summary>Instance members and the extension methods in scope that apply to <paramref name="type"/>, as the binder sees them.</summary>
     private static IEnumerable<string> InstanceMembers(SemanticModel model, int position, ITypeSymbol type) =>
-        Named(model.LookupSymbols(position, type, includeReducedExtensionMethods: true)
-            .Where(s => s is not INamedTypeSymbol && (!s.IsStatic || s is IMethodSymbol { ReducedFrom: not null })));
+        ScopeLookupCache.GetOrAdd(model, position, "instance members", type, () =>
+            [.. Named(model.LookupSymbols(position, type, includeReducedExtensionMethods: true)
+                .Where(s => s is not INamedTypeSymbol && (!s.IsStatic || s is IMethodSymbol { ReducedFrom: not null })))]);
 
     private static (IEnumerable<string> Names, string Description) Creatable(SemanticModel model, int position)
     {
-        var names = model.LookupNamespacesAndTypes(position).Where(symbol => symbol switch
+        var names = ScopeLookupCache.GetOrAdd(model, position, "creatable", null, () => [.. Named(model.LookupNamespacesAndTypes(position).Where(symbol => symbol switch
         {
             INamespaceSymbol or IAliasSymbol => true,
             ITypeParameterSymbol parameter => parameter.HasConstructorConstraint || parameter.HasValueTypeConstraint || parameter.HasUnmanagedTypeConstraint,
             INamedTypeSymbol type => IsCreatable(model, position, type) || !type.GetTypeMembers().IsEmpty,
             _ => false,
-        });
-        return (Named(names).Concat(PredefinedTypes), "types that can be created here");
+        }))]);
+        return (names.Concat(PredefinedTypes), "types that can be created here");
     }
 
     private static bool IsCreatable(SemanticModel model, int position, INamedTypeSymbol type) => type.TypeKind switch
@@ -165,7 +174,7 @@ public static class AllowedIdentifierLookup
     };
 
     private static (IEnumerable<string> Names, string Description) TypeNames(SemanticModel model, int position) =>
-        (Named(model.LookupNamespacesAndTypes(position)).Concat(PredefinedTypes), "types in scope");
+        (ScopeLookupCache.GetOrAdd(model, position, "types", null, () => [.. Named(model.LookupNamespacesAndTypes(position))]).Concat(PredefinedTypes), "types in scope");
 
     private static IEnumerable<string> Named(IEnumerable<ISymbol> symbols) =>
         symbols.Where(s => s.CanBeReferencedByName || s is IAliasSymbol).Select(s => s.Name).Where(n => n.Length > 0);

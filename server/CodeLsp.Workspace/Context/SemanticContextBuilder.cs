@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using CodeLsp.Workspace.Context.Collectors;
 
 namespace CodeLsp.Workspace.Context;
@@ -44,6 +45,74 @@ public sealed class SemanticContextBuilder
     {
         var items = await CollectAsync(document, offset, request, ct).ConfigureAwait(false);
         return ContextPacker.Pack(items, budget);
+    }
+
+    /// <summary>
+    /// The semantic model the context reads at <paramref name="offset"/>: while only the body around it changed since
+    /// the last full model, a speculative one binding that body against the earlier compilation (shared with the
+    /// context built for the same text), else the document's full model without nullable analysis. Other questions
+    /// about the caret (the identifier list for constrained decoding) use it so that a keystroke pays for one binding
+    /// of the edited body, not for a new compilation's declarations. Null for documents without semantics.
+    /// </summary>
+    public async Task<SemanticModel?> GetModelAsync(Document document, int offset, CancellationToken ct)
+    {
+        if (!document.SupportsSemanticModel || await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is not CompilationUnitSyntax root) return null;
+        var text = await document.GetTextAsync(ct).ConfigureAwait(false);
+        return _models.TryReuse(document, text, root, Math.Clamp(offset, 0, text.Length))?.Model ?? await GetFullModelAsync(document, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The document's full semantic model without nullable analysis (cached for its latest text).</summary>
+    public async Task<SemanticModel?> GetFullModelAsync(Document document, CancellationToken ct) =>
+        document.SupportsSemanticModel ? await _models.GetFullModelAsync(document, await document.GetTextAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false) : null;
+
+    /// <summary>
+    /// Warms what the first keystrokes in a freshly opened document run, which the builds at its unedited sites do
+    /// not: at each offset (just after a '.' or a '(' of the document) the line is cut there, as while it is being
+    /// typed, and the context and the compiler's identifier list are asked of that text's speculative model (the
+    /// binder's paths for an edited body and for incomplete code are compiled on first use: 5–10 ms each at the
+    /// session's first keystrokes); then once with <c>new </c> typed on a line of its own in the first block that
+    /// holds an offset (the list of types that can be created in that scope: ~20 ms the first time). Nothing is kept; stops
+    /// when <paramref name="stop"/> says so (a request came).
+    /// </summary>
+    public async Task PrepareTypingAsync(Document document, IReadOnlyList<int> offsets, Func<bool> stop, CancellationToken ct)
+    {
+        if (!document.SupportsSemanticModel || await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is not { } root) return;
+        var text = await document.GetTextAsync(ct).ConfigureAwait(false);
+        foreach (var (change, offset) in TypingEdits(text, root, offsets).ToList())
+        {
+            if (stop()) return;
+            var typing = document.WithText(text.WithChanges(change));
+            await CollectAsync(typing, offset, ContextRequest.Default, ct).ConfigureAwait(false);
+            if (await typing.GetSyntaxRootAsync(ct).ConfigureAwait(false) is { } typedRoot && Constraints.IdentifierSite.Find(typedRoot, offset) is { } site &&
+                await GetModelAsync(typing, offset, ct).ConfigureAwait(false) is { } model)
+            {
+                try
+                {
+                    await Constraints.AllowedIdentifierLookup.LookupAsync(model, site, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Warming only: the request path falls back to the full model on its own.
+                }
+            }
+        }
+    }
+
+    /// <summary>The edits <see cref="PrepareTypingAsync"/> makes, each with the caret after it.</summary>
+    internal static IEnumerable<(TextChange Change, int Offset)> TypingEdits(SourceText text, SyntaxNode root, IReadOnlyList<int> offsets)
+    {
+        var valid = offsets.Where(o => o > 0 && o <= text.Length).ToList();
+        foreach (var offset in valid)
+            yield return (new TextChange(TextSpan.FromBounds(offset, text.Lines.GetLineFromPosition(offset).End), ""), offset);
+        // "new " on a line of its own before the statement of a block that holds a site, else before the document's
+        // first statement in a block: the list it warms is the same in every method of a type without type parameters.
+        var statement = valid.Select(o => root.FindToken(o - 1).Parent?.FirstAncestorOrSelf<StatementSyntax>(s => s.Parent is BlockSyntax))
+            .FirstOrDefault(s => s is not null) ?? root.DescendantNodes().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent is BlockSyntax);
+        if (statement is null) yield break;
+        var line = text.Lines.GetLineFromPosition(statement.SpanStart);
+        const string creation = "_ = new ";
+        var indent = text.ToString(TextSpan.FromBounds(line.Start, statement.SpanStart));
+        yield return (new TextChange(new TextSpan(statement.SpanStart, 0), creation + "\n" + indent), statement.SpanStart + creation.Length);
     }
 
     /// <summary>How many requests were answered from a reused model (for tests and the benchmark).</summary>

@@ -57,6 +57,9 @@ internal sealed class SemanticModelCache
 
     private int _reusedModels;
     private readonly Lock _modelsGate = new();
+
+    /// <summary>The last speculative model made, with the text it binds: asked again for the same text and body (the context and the identifier list of one keystroke), it is answered once.</summary>
+    private (SourceText Text, TextSpan Body, SpeculativeModel Model)? _lastSpeculative;
     private readonly Dictionary<DocumentId, ReusableModel> _models = [];
 
     /// <summary>
@@ -98,6 +101,7 @@ internal sealed class SemanticModelCache
                 !(solution.GetDocument(entry.Key) is { } other && OnlyThisDocumentChanged(other, entry.Value.BaseSolution))).Select(entry => entry.Key).ToList();
             foreach (var id in stale) _models.Remove(id);
             if (_models.Count > MaxModels) _models.Remove(_models.Keys.First(k => k != document.Id));
+            ForgetStaleSpeculation();
         }
     }
 
@@ -108,7 +112,14 @@ internal sealed class SemanticModelCache
         {
             foreach (var id in _models.Where(entry => string.Equals(entry.Value.BaseModel.SyntaxTree.FilePath, path, StringComparison.Ordinal)).Select(entry => entry.Key).ToList())
                 _models.Remove(id);
+            ForgetStaleSpeculation();
         }
+    }
+
+    /// <summary>The last speculative model holds its base compilation: not once that base is no longer kept.</summary>
+    private void ForgetStaleSpeculation()
+    {
+        if (_lastSpeculative is { } last && !_models.Values.Any(m => ReferenceEquals(m.BaseModel, last.Model.BaseModel))) _lastSpeculative = null;
     }
 
     /// <summary>Models kept (for tests).</summary>
@@ -193,6 +204,14 @@ internal sealed class SemanticModelCache
             return null;
         }
         if (oldBodyEnd > reusable.BaseText.Length) return null;
+        lock (_modelsGate)
+        {
+            if (_lastSpeculative is { } last && ReferenceEquals(last.Text, text) && last.Body == body.Span && ReferenceEquals(last.Model.BaseModel, reusable.BaseModel))
+            {
+                Interlocked.Increment(ref _reusedModels);
+                return last.Model;
+            }
+        }
 
         SemanticModel? ok = null;
         try
@@ -211,7 +230,10 @@ internal sealed class SemanticModelCache
             // The earlier tree has no matching body at that position (edits elsewhere moved it): bind afresh.
             ok = null;
         }
-        if (ok is not null) Interlocked.Increment(ref _reusedModels);
-        return ok is null ? null : new SpeculativeModel(ok, body.Span, oldBodyEnd, delta, reusable.BaseModel, reusable.BaseText,
+        if (ok is null) return null;
+        Interlocked.Increment(ref _reusedModels);
+        var speculation = new SpeculativeModel(ok, body.Span, oldBodyEnd, delta, reusable.BaseModel, reusable.BaseText,
             TextSpan.FromBounds(changes[0].Span.Start, changes[^1].Span.End));
+        lock (_modelsGate) _lastSpeculative = (text, body.Span, speculation);
+        return speculation;
     }}
