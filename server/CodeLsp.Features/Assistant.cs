@@ -352,8 +352,11 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 if (summary is not null) Notice?.Invoke(summary);
                 // Count how the solution uses each member and type now, so the first completion need not (seconds on a big solution).
                 ContextBuilder.IndexUsage(_workspace.CurrentSolution, token);
-                // Loading allocated far more than the workspace keeps: give the free part back once (docs/benchmarks.md, "Real solutions").
+                // Loading allocated far more than the workspace keeps: give the free part back now (docs/benchmarks.md, "Real
+                // solutions"), and once more when the quiet period has passed: the loader lets go of its own snapshot (every
+                // target framework's projects and the copies of their references) only in the seconds after it finished.
                 TrimMemory(logger, "workspace loaded");
+                _memoryTrim.Touch();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

@@ -203,7 +203,7 @@ public sealed class WorkspaceHost : IDisposable
         }
         loaded = TransitiveReferences.Add(loaded!);
         loaded = WithoutUnresolvedAnalyzers(loaded);
-        loaded = WithIndexedDocumentation(loaded);
+        loaded = WithLeanReferences(loaded);
         Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);
     }
 
@@ -347,13 +347,15 @@ public sealed class WorkspaceHost : IDisposable
     }
 
     /// <summary>
-    /// Gives every referenced assembly with a documentation file an <see cref="IndexedXmlDocumentationProvider"/>
-    /// instead of Roslyn's, which keeps the whole file's text once a member's docs were read. The metadata (already
-    /// read) is shared, and so is each new reference across the projects that use the same assembly.
+    /// Replaces each referenced assembly's metadata and documentation by leaner ones: the metadata block alone
+    /// (<see cref="MetadataOnlyReference"/>) instead of Roslyn's copy of the whole file, and an
+    /// <see cref="IndexedXmlDocumentationProvider"/> instead of Roslyn's, which keeps the whole documentation file's
+    /// text once a member's docs were read. One metadata per file, shared by every project that references it.
     /// </summary>
-    private static Solution WithIndexedDocumentation(Solution solution)
+    private static Solution WithLeanReferences(Solution solution)
     {
         var replaced = new Dictionary<MetadataReference, MetadataReference>();
+        var metadataByPath = new Dictionary<string, AssemblyMetadata?>(PathComparer);
         foreach (var project in solution.Projects)
         {
             var changed = false;
@@ -363,10 +365,12 @@ public sealed class WorkspaceHost : IDisposable
                 if (!replaced.TryGetValue(reference, out var replacement))
                 {
                     replacement = reference;
-                    if (reference is PortableExecutableReference { FilePath: { } path, Properties.Kind: MetadataImageKind.Assembly } file &&
-                        IndexedXmlDocumentationProvider.ForAssembly(path) is { } documentation && MetadataOf(file) is { } metadata)
+                    if (reference is PortableExecutableReference { FilePath: { } path, Properties.Kind: MetadataImageKind.Assembly } file)
                     {
-                        replacement = metadata.GetReference(documentation, file.Properties.Aliases, file.Properties.EmbedInteropTypes, path, file.Display);
+                        if (!metadataByPath.TryGetValue(path, out var metadata)) metadataByPath[path] = metadata = MetadataOnlyReference.TryRead(path);
+                        var documentation = IndexedXmlDocumentationProvider.ForAssembly(path);
+                        if ((metadata ?? (documentation is null ? null : MetadataOf(file))) is { } lean)
+                            replacement = lean.GetReference(documentation, file.Properties.Aliases, file.Properties.EmbedInteropTypes, path, file.Display);
                     }
                     replaced[reference] = replacement;
                 }

@@ -9,10 +9,11 @@ public sealed class IdleMemoryTrimmerTests
     public async Task Trims_once_after_the_last_edit_and_not_again_until_the_next()
     {
         var trims = 0;
-        using var trimmer = new IdleMemoryTrimmer(() => Interlocked.Increment(ref trims), TimeSpan.FromMilliseconds(500));
+        using var trimmer = new IdleMemoryTrimmer(() => Interlocked.Increment(ref trims), TimeSpan.FromMilliseconds(1000));
         Assert.Equal(0, Volatile.Read(ref trims)); // nothing before the first edit
 
-        // A burst of edits closer together than the quiet period: no trim in between.
+        // A burst of edits closer together than the quiet period: no trim in between. (The period is long enough that a
+        // pause of the test host under a parallel test run does not look like the user pausing.)
         for (var i = 0; i < 5; i++)
         {
             trimmer.Touch();
@@ -21,12 +22,12 @@ public sealed class IdleMemoryTrimmerTests
         Assert.Equal(0, Volatile.Read(ref trims));
 
         await WaitUntilAsync(() => Volatile.Read(ref trims) == 1);
-        await Task.Delay(1500); // three quiet periods more: still one (no periodic timer)
+        await Task.Delay(2500); // more quiet periods: still one (no periodic timer)
         Assert.Equal(1, Volatile.Read(ref trims));
 
         trimmer.Touch(); // the next edit re-arms it
         await WaitUntilAsync(() => Volatile.Read(ref trims) == 2);
-        await Task.Delay(1500);
+        await Task.Delay(2500);
         Assert.Equal(2, Volatile.Read(ref trims));
     }
 

@@ -23,6 +23,9 @@ internal sealed class SolutionBenchmark(TextWriter output)
     {
         /// <summary>The working set at the end of the run before the server's idle trim.</summary>
         public double WorkingSetBeforeIdleTrimMb { get; init; }
+
+        /// <summary>After every project's compilation was built (the benchmark's warm-up; the server builds them as requests need them).</summary>
+        public double WorkingSetAfterWarmUpMb { get; init; }
     }
 
     /// <param name="alsoAllTargetFrameworks">Folders measured a second time with every target framework loaded (as before one per project).</param>
@@ -68,6 +71,7 @@ internal sealed class SolutionBenchmark(TextWriter output)
             Mb(context.WorkingSetAfterLoad), Mb(context.WorkingSetAfterRun), Mb(context.ManagedBytesAfterRun), context.Load.UserMessage)
         {
             WorkingSetBeforeIdleTrimMb = Mb(context.WorkingSetBeforeIdleTrim),
+            WorkingSetAfterWarmUpMb = Mb(context.WorkingSetAfterWarmUp),
         };
         await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(row), ct).ConfigureAwait(false);
         return 0;
@@ -112,6 +116,7 @@ internal sealed class SolutionBenchmark(TextWriter output)
             ("  old check (workspace fork) p50", r => Invariant($"{r.ReferenceCheckP50:F1} ms")),
             ("  verdicts differing from it", r => Invariant($"{r.CheckDisagreements}")),
             ("working set after load", r => Invariant($"{r.WorkingSetAfterLoadMb:F0} MB")),
+            ("  after every compilation was built", r => Invariant($"{r.WorkingSetAfterWarmUpMb:F0} MB")),
             ("working set after the run", r => Invariant($"{r.WorkingSetAfterRunMb:F0} MB ({r.ManagedAfterRunMb:F0} MB managed)")),
             ("  before the idle trim", r => Invariant($"{r.WorkingSetBeforeIdleTrimMb:F0} MB")),
         };

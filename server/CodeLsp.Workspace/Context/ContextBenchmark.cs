@@ -94,6 +94,10 @@ public sealed record ContextBenchmarkReport(
 
     public TimeSpan WarmUp { get; init; }
 
+    /// <summary>After load: as the server is once the workspace is loaded (projects read, usage index counted, no compilation yet).</summary>
+    /// <remarks>After the warm-up: every project's compilation and declarations built, before the first request.</remarks>
+    public long WorkingSetAfterWarmUp { get; init; }
+
     /// <summary>The working set at the end of the run before the server's idle trim (<see cref="WorkingSetAfterRun"/> is after it).</summary>
     public long WorkingSetBeforeIdleTrim { get; init; }
 
@@ -117,6 +121,9 @@ public sealed record ContextBenchmarkReport(
 /// </summary>
 public static class ContextBenchmark
 {
+    /// <summary>The server's quiet period before its idle memory trim (IdleMemoryTrimmer, armed when a workspace has loaded).</summary>
+    private static readonly TimeSpan AfterLoadQuietPeriod = TimeSpan.FromSeconds(5);
+
     public static async Task<ContextBenchmarkReport> RunAsync(string solutionFolder, TextWriter output, ContextBenchmarkOptions? options, ILogger logger, CancellationToken ct)
     {
         options ??= new ContextBenchmarkOptions();
@@ -150,13 +157,22 @@ public static class ContextBenchmark
         IReadOnlyList<RecentDocument> currentTabs = [];
         var builder = new SemanticContextBuilder(() => currentTabs);
 
-        // Warm-up (every compilation at once; the server builds them as requests need them), then the first context a completion request would get.
-        var warmUpClock = Stopwatch.StartNew();
-        if (options.WarmUp) await host.WarmUpAsync(ct).ConfigureAwait(false);
-        var warmUp = warmUpClock.Elapsed;
+        // As the server is once the workspace is loaded: the usage index counted (it parses every file), memory given
+        // back at once and again after its quiet period (what the loader lets go of in the seconds after loading).
         var indexClock = Stopwatch.StartNew();
         builder.IndexUsage(solution, ct);
         var usageIndex = indexClock.Elapsed;
+        ProcessMemory.Trim();
+        await Task.Delay(AfterLoadQuietPeriod, ct).ConfigureAwait(false);
+        ProcessMemory.Trim();
+        var (managedAfterLoad, workingSetAfterLoad) = Memory();
+        if (options.DescribeMemory is { } describe) await output.WriteLineAsync(describe("after load")).ConfigureAwait(false);
+
+        // Warm-up (every compilation at once, as after the user has worked in every project; the server builds each as
+        // requests need it), then the first context a completion request would get.
+        var warmUpClock = Stopwatch.StartNew();
+        if (options.WarmUp) await host.WarmUpAsync(ct).ConfigureAwait(false);
+        var warmUp = warmUpClock.Elapsed;
         var firstClock = Stopwatch.StartNew();
         if (documents.Count > 0)
         {
@@ -165,10 +181,10 @@ public static class ContextBenchmark
             await builder.BuildAsync(first, firstText.Length / 2, options.Budget(1024), ct).ConfigureAwait(false);
         }
         var firstContext = firstClock.Elapsed;
-        ProcessMemory.Trim(); // what the server does once the load and the usage index are done
-        var (managedAfterLoad, workingSetAfterLoad) = Memory();
-        if (options.DescribeMemory is { } describe) await output.WriteLineAsync(describe("after load")).ConfigureAwait(false);
-        await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; usage index {usageIndex.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set")).ConfigureAwait(false);
+        ProcessMemory.Trim();
+        var (managedAfterWarmUp, workingSetAfterWarmUp) = Memory();
+        if (options.DescribeMemory is { } describeWarm) await output.WriteLineAsync(describeWarm("after the warm-up")).ConfigureAwait(false);
+        await output.WriteLineAsync(Invariant($"Load {load.Elapsed.TotalSeconds:F2} s; usage index {usageIndex.TotalMilliseconds:F0} ms; memory after load {Mb(managedAfterLoad)} managed, {Mb(workingSetAfterLoad)} working set; warm-up (compilations and declarations) {warmUp.TotalMilliseconds:F0} ms; first context {firstContext.TotalMilliseconds:F0} ms later; memory after the warm-up {Mb(managedAfterWarmUp)} managed, {Mb(workingSetAfterWarmUp)} working set")).ConfigureAwait(false);
 
         var sites = new List<CompletionSite>();
         var sourceLines = 0;
@@ -356,6 +372,7 @@ public static class ContextBenchmark
             sampled.Count, warm, afterEdit, baselineTimes, rows)
         {
             WarmCpuMs = warmCpu, AfterEditCpuMs = afterEditCpu, ReusedModelSites = reusedSites, WarmUp = warmUp, WorkingSetBeforeIdleTrim = workingSetBeforeTrim,
+            WorkingSetAfterWarmUp = workingSetAfterWarmUp,
             RecallByHome = homeRows, Tokenizer = options.Budget(512).Tokenizer,
         };
         await WriteAsync(report, output, total.Elapsed).ConfigureAwait(false);
@@ -400,7 +417,7 @@ public static class ContextBenchmark
         await output.WriteLineAsync($"  CPU time, warm         {Stats(report.WarmCpuMs)}").ConfigureAwait(false);
         await output.WriteLineAsync($"  CPU time, after edit   {Stats(report.AfterEditCpuMs)}").ConfigureAwait(false);
         await output.WriteLineAsync(Invariant($"  (after an edit, the earlier semantic model was reused at {report.ReusedModelSites} of {report.Sites} sites; the others bound a new compilation)")).ConfigureAwait(false);
-        await output.WriteLineAsync(Invariant($"Memory: after load {Mb(report.ManagedBytesAfterLoad)} managed / {Mb(report.WorkingSetAfterLoad)} working set; after the run {Mb(report.ManagedBytesAfterRun)} / {Mb(report.WorkingSetAfterRun)} (no model loaded)")).ConfigureAwait(false);
+        await output.WriteLineAsync(Invariant($"Memory: after load {Mb(report.ManagedBytesAfterLoad)} managed / {Mb(report.WorkingSetAfterLoad)} working set; after the warm-up {Mb(report.WorkingSetAfterWarmUp)} working set; after the run {Mb(report.ManagedBytesAfterRun)} / {Mb(report.WorkingSetAfterRun)} (no model loaded)")).ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync($"Recall ({report.Tokenizer}): identifiers of the true rest of the line not written in the visible window,").ConfigureAwait(false);
         await output.WriteLineAsync("found in the packed context (Roslyn context vs. Jaccard snippets over all other files of the solution).").ConfigureAwait(false);
