@@ -54,6 +54,23 @@ public sealed class WorkspaceHostTests(LoadedWarehouse warehouse) : IClassFixtur
     }
 
     [Fact]
+    public async Task References_hold_their_metadata_once_per_file_and_the_projects_still_compile()
+    {
+        var solution = Host.CurrentSolution;
+        var byPath = solution.Projects.SelectMany(p => p.MetadataReferences).OfType<Microsoft.CodeAnalysis.PortableExecutableReference>()
+            .GroupBy(r => r.FilePath!).ToList();
+        Assert.NotEmpty(byPath);
+        // Every project that references a file shares one metadata for it (System.Runtime: all five).
+        Assert.All(byPath, group => Assert.Single(group.Select(r => r.GetMetadataId()).Distinct()));
+        Assert.Contains(byPath, g => g.Key.EndsWith("System.Runtime.dll", StringComparison.Ordinal) && g.Count() == 5);
+        foreach (var project in solution.Projects)
+        {
+            var compilation = await project.GetCompilationAsync();
+            Assert.Empty(compilation!.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        }
+    }
+
+    [Fact]
     public async Task An_open_edit_in_one_project_is_visible_from_another()
     {
         var money = warehouse.Folder.File("src/Warehouse.Domain/Common/Money.cs");
