@@ -203,7 +203,7 @@ public sealed class WorkspaceHost : IDisposable
         }
         loaded = TransitiveReferences.Add(loaded!);
         loaded = WithoutUnresolvedAnalyzers(loaded);
-        loaded = WithLeanReferences(loaded);
+        loaded = WithIndexedDocumentation(loaded);
         Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);
     }
 
@@ -347,12 +347,11 @@ public sealed class WorkspaceHost : IDisposable
     }
 
     /// <summary>
-    /// Replaces each referenced assembly's metadata and documentation by leaner ones: the metadata block alone
-    /// (<see cref="MetadataOnlyReference"/>) instead of Roslyn's copy of the whole file, and an
-    /// <see cref="IndexedXmlDocumentationProvider"/> instead of Roslyn's, which keeps the whole documentation file's
-    /// text once a member's docs were read. One metadata per file, shared by every project that references it.
+    /// Gives every referenced assembly with a documentation file an <see cref="IndexedXmlDocumentationProvider"/>
+    /// instead of Roslyn's, which keeps the whole file's text once a member's docs were read. The metadata (already
+    /// read) is kept, one per file: every project that references the file shares it, and so the new reference.
     /// </summary>
-    private static Solution WithLeanReferences(Solution solution)
+    private static Solution WithIndexedDocumentation(Solution solution)
     {
         var replaced = new Dictionary<MetadataReference, MetadataReference>();
         var metadataByPath = new Dictionary<string, AssemblyMetadata?>(PathComparer);
@@ -365,12 +364,12 @@ public sealed class WorkspaceHost : IDisposable
                 if (!replaced.TryGetValue(reference, out var replacement))
                 {
                     replacement = reference;
-                    if (reference is PortableExecutableReference { FilePath: { } path, Properties.Kind: MetadataImageKind.Assembly } file)
+                    if (reference is PortableExecutableReference { FilePath: { } path, Properties.Kind: MetadataImageKind.Assembly } file &&
+                        IndexedXmlDocumentationProvider.ForAssembly(path) is { } documentation)
                     {
-                        if (!metadataByPath.TryGetValue(path, out var metadata)) metadataByPath[path] = metadata = MetadataOnlyReference.TryRead(path);
-                        var documentation = IndexedXmlDocumentationProvider.ForAssembly(path);
-                        if ((metadata ?? (documentation is null ? null : MetadataOf(file))) is { } lean)
-                            replacement = lean.GetReference(documentation, file.Properties.Aliases, file.Properties.EmbedInteropTypes, path, file.Display);
+                        if (!metadataByPath.TryGetValue(path, out var metadata)) metadataByPath[path] = metadata = MetadataOf(file);
+                        if (metadata is not null)
+                            replacement = metadata.GetReference(documentation, file.Properties.Aliases, file.Properties.EmbedInteropTypes, path, file.Display);
                     }
                     replaced[reference] = replacement;
                 }
