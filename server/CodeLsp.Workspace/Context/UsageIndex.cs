@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,7 +17,13 @@ namespace CodeLsp.Workspace.Context;
 internal sealed class UsageIndex
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (SyntaxTree Tree, Microsoft.CodeAnalysis.Text.SourceText? Text, Dictionary<string, int> Counts)> _files = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Per file: the tree counted (kept only once the file was edited, for the next edit's diff: the first count of a
+    /// file parses it apart from the workspace, so the trees of files nobody edits are neither kept here nor cached in
+    /// the solution — a compilation parses them again when a request first needs it), the hash of the text counted,
+    /// and the counts.
+    /// </summary>
+    private readonly Dictionary<string, (SyntaxTree? Tree, ImmutableArray<byte> Hash, Dictionary<string, int> Counts)> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _totals = new(StringComparer.Ordinal);
     private Solution? _indexed;
 
@@ -87,18 +94,27 @@ internal sealed class UsageIndex
     {
         var key = document.FilePath ?? document.Id.Id.ToString();
         if (!document.SupportsSyntaxTree) return;
-        // The copies of one file in several projects share the editor's text: count it once.
-        if (_files.TryGetValue(key, out var known) && document.TryGetText(out var text) && ReferenceEquals(text, known.Text)) return;
-        var tree = document.TryGetSyntaxTree(out var parsed) ? parsed : document.GetSyntaxTreeAsync(ct).GetAwaiter().GetResult();
-        if (tree is null) return;
-        if (known.Tree == tree) return;
+        var text = document.TryGetText(out var loaded) ? loaded : document.GetTextAsync(ct).GetAwaiter().GetResult();
+        var hash = text.GetContentHash();
+        // The same text again: the copies of one file in several projects (one per target framework), or an unchanged file.
+        if (_files.TryGetValue(key, out var known) && known.Hash.AsSpan().SequenceEqual(hash.AsSpan())) return;
+        SyntaxTree tree;
+        var keep = true;
+        if (document.TryGetSyntaxTree(out var parsed)) tree = parsed;
+        else if (known.Counts is not null) tree = document.GetSyntaxTreeAsync(ct).GetAwaiter().GetResult()!; // an edited file: its tree is the document's
+        else
+        {
+            // A file counted for the first time: parsed apart, and let go once counted.
+            tree = CSharpSyntaxTree.ParseText(text, document.Project.ParseOptions as CSharpParseOptions, document.FilePath ?? "", ct);
+            keep = false;
+        }
         Dictionary<string, int> counts;
-        if (known.Counts is not null)
+        if (known.Tree is not null)
         {
             // An edit: recount only the subtrees the parser did not reuse from the counted tree.
             var delta = new Dictionary<string, int>(StringComparer.Ordinal);
             Diff(known.Tree.GetRoot(ct), tree.GetRoot(ct), delta);
-            counts = known.Counts;
+            counts = known.Counts!;
             foreach (var (name, change) in delta)
             {
                 if (change == 0) continue;
@@ -110,10 +126,12 @@ internal sealed class UsageIndex
         }
         else
         {
+            // First count, or the first edit of a file counted without its tree: count it whole.
+            if (known.Counts is not null) Apply(known.Counts, -1);
             counts = CountNames(tree.GetRoot(ct));
             Apply(counts, +1);
         }
-        _files[key] = (tree, tree.TryGetText(out var treeText) ? treeText : null, counts);
+        _files[key] = (keep ? tree : null, hash, counts);
     }
 
     /// <summary>

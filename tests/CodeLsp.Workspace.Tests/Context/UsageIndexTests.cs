@@ -42,6 +42,18 @@ public sealed class UsageIndexTests
         { "a comment that swallows code", "_order.AddLine(\"a\", 1);", "/* _order.AddLine(\"a\", 1);" },
     };
 
+    [Fact]
+    public void Counting_a_solution_caches_no_tree_in_it()
+    {
+        var solution = TestSolution.Create(Source).Project.Solution;
+        var index = new UsageIndex();
+
+        index.Update(solution, CancellationToken.None);
+
+        Assert.Equal(2, index.Count("AddLine")); // the two calls in Fill; the Library's declaration is not a use
+        Assert.All(solution.Projects.SelectMany(p => p.Documents), d => Assert.False(d.TryGetSyntaxTree(out _), d.Name));
+    }
+
     [Theory]
     [MemberData(nameof(Edits))]
     public async Task Counts_after_an_edit_and_its_undo_equal_a_full_recount(string name, string find, string replacement)
