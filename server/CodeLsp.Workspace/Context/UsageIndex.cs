@@ -96,8 +96,13 @@ internal sealed class UsageIndex
         if (!document.SupportsSyntaxTree) return;
         var text = document.TryGetText(out var loaded) ? loaded : document.GetTextAsync(ct).GetAwaiter().GetResult();
         var hash = text.GetContentHash();
-        // The same text again: the copies of one file in several projects (one per target framework), or an unchanged file.
-        if (_files.TryGetValue(key, out var known) && known.Hash.AsSpan().SequenceEqual(hash.AsSpan())) return;
+        // The same text again: the copies of one file in several projects (one per target framework), or an unchanged
+        // file. A file just opened has the same text, and its tree is parsed now: kept, the first edit is a diff.
+        if (_files.TryGetValue(key, out var known) && known.Hash.AsSpan().SequenceEqual(hash.AsSpan()))
+        {
+            if (known.Tree is null && document.TryGetSyntaxTree(out var opened)) _files[key] = (opened, known.Hash, known.Counts);
+            return;
+        }
         SyntaxTree tree;
         var keep = true;
         if (document.TryGetSyntaxTree(out var parsed)) tree = parsed;

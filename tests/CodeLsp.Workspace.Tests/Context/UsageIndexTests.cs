@@ -75,6 +75,28 @@ public sealed class UsageIndexTests
         await AssertSameAsFullCount(index, undone.Project.Solution, edited.Project.Solution);
     }
 
+    /// <summary>As above, with the file opened first (the same text, parsed): its tree is taken then, and the edit is a diff.</summary>
+    [Theory]
+    [MemberData(nameof(Edits))]
+    public async Task Counts_after_opening_and_an_edit_equal_a_full_recount(string name, string find, string replacement)
+    {
+        var document = TestSolution.Create(Source);
+        var index = new UsageIndex();
+        index.Update(document.Project.Solution, CancellationToken.None);
+        var text = await document.GetTextAsync();
+        var opened = document.WithText(SourceText.From(text.ToString())); // the editor's copy of the file on disk
+        await opened.GetSyntaxTreeAsync();
+        index.Update(opened.Project.Solution, CancellationToken.None);
+
+        var openedText = await opened.GetTextAsync();
+        var at = openedText.ToString().IndexOf(find, StringComparison.Ordinal);
+        Assert.True(at >= 0, name);
+        var edited = opened.WithText(openedText.WithChanges(new TextChange(new TextSpan(at, find.Length), replacement)));
+        await edited.GetSyntaxTreeAsync();
+        index.Update(edited.Project.Solution, CancellationToken.None);
+        await AssertSameAsFullCount(index, edited.Project.Solution, document.Project.Solution);
+    }
+
     [Fact]
     public async Task Counts_stay_right_over_a_seeded_sequence_of_random_edits()
     {
