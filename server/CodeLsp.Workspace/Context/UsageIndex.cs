@@ -78,7 +78,7 @@ internal sealed class UsageIndex
                 {
                     foreach (var id in project.GetChangedDocuments().Concat(project.GetAddedDocuments()))
                     {
-                        if (project.NewProject.GetDocument(id) is { } document) Recount(document, ct);
+                        if (project.NewProject.GetDocument(id) is { } document) Recount(document, ct, project.OldProject.GetDocument(id));
                     }
                     foreach (var id in project.GetRemovedDocuments())
                     {
@@ -90,7 +90,9 @@ internal sealed class UsageIndex
         }
     }
 
-    private void Recount(Document document, CancellationToken ct)
+    /// <param name="previous">The document in the counted snapshot, when this is an edit: its tree, when parsed, is
+    /// the base of the diff for a file whose own tree the index let go.</param>
+    private void Recount(Document document, CancellationToken ct, Document? previous = null)
     {
         var key = document.FilePath ?? document.Id.Id.ToString();
         if (!document.SupportsSyntaxTree) return;
@@ -113,12 +115,16 @@ internal sealed class UsageIndex
             tree = CSharpSyntaxTree.ParseText(text, document.Project.ParseOptions as CSharpParseOptions, document.FilePath ?? "", ct);
             keep = false;
         }
+        var counted = known.Tree;
+        if (counted is null && known.Counts is not null && previous is not null && previous.TryGetSyntaxTree(out var before) &&
+            previous.TryGetText(out var beforeText) && beforeText.GetContentHash().AsSpan().SequenceEqual(known.Hash.AsSpan()))
+            counted = before; // the counted text, parsed since (the editor had the file open)
         Dictionary<string, int> counts;
-        if (known.Tree is not null)
+        if (counted is not null)
         {
             // An edit: recount only the subtrees the parser did not reuse from the counted tree.
             var delta = new Dictionary<string, int>(StringComparer.Ordinal);
-            Diff(known.Tree.GetRoot(ct), tree.GetRoot(ct), delta);
+            Diff(counted.GetRoot(ct), tree.GetRoot(ct), delta);
             counts = known.Counts!;
             foreach (var (name, change) in delta)
             {

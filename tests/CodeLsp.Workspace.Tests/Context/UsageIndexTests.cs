@@ -97,6 +97,25 @@ public sealed class UsageIndexTests
         await AssertSameAsFullCount(index, edited.Project.Solution, document.Project.Solution);
     }
 
+    /// <summary>As above, with the counted snapshot's own document parsed since (the editor's open file): the edit is a diff from that tree.</summary>
+    [Theory]
+    [MemberData(nameof(Edits))]
+    public async Task Counts_after_an_edit_of_a_file_parsed_since_equal_a_full_recount(string name, string find, string replacement)
+    {
+        var document = TestSolution.Create(Source);
+        var index = new UsageIndex();
+        index.Update(document.Project.Solution, CancellationToken.None);
+        await document.GetSyntaxTreeAsync();
+
+        var text = await document.GetTextAsync();
+        var at = text.ToString().IndexOf(find, StringComparison.Ordinal);
+        Assert.True(at >= 0, name);
+        var edited = document.WithText(text.WithChanges(new TextChange(new TextSpan(at, find.Length), replacement)));
+        await edited.GetSyntaxTreeAsync();
+        index.Update(edited.Project.Solution, CancellationToken.None);
+        await AssertSameAsFullCount(index, edited.Project.Solution, document.Project.Solution);
+    }
+
     [Fact]
     public async Task Counts_stay_right_over_a_seeded_sequence_of_random_edits()
     {
