@@ -65,6 +65,8 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
             if (_disposed) return;
             _settings = settings;
             (_idle ??= new ModelIdleUnloader(UnloadForIdle)).Configure(settings.UnloadAfterIdleMinutes);
+            // The compiler's code, JIT-compiled before the first document is opened (once per process, in the background).
+            if (settings.Enabled) CompilerWarmUp.Start(e => logger.Debug(e, "Warming the compiler up failed"));
             if (settings.Engine != EngineKinds.Local || _remote is not null)
             {
                 if (ApplyEngine(settings)) return;
