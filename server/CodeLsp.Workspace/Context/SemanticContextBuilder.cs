@@ -71,8 +71,9 @@ public sealed class SemanticContextBuilder
     /// typed, and the context and the compiler's identifier list are asked of that text's speculative model (the
     /// binder's paths for an edited body and for incomplete code are compiled on first use: 5–10 ms each at the
     /// session's first keystrokes); then once with <c>new </c> typed on a line of its own in the first block that
-    /// holds an offset (the list of types that can be created in that scope: ~20 ms the first time). Nothing is kept; stops
-    /// when <paramref name="stop"/> says so (a request came).
+    /// holds an offset (the list of types that can be created in that scope: ~20 ms the first time). Nothing is kept
+    /// (no model is cached for these texts, the usage index does not count them); stops when <paramref name="stop"/>
+    /// says so (a request came).
     /// </summary>
     public async Task PrepareTypingAsync(Document document, IReadOnlyList<int> offsets, Func<bool> stop, CancellationToken ct)
     {
@@ -82,9 +83,10 @@ public sealed class SemanticContextBuilder
         {
             if (stop()) return;
             var typing = document.WithText(text.WithChanges(change));
-            await CollectAsync(typing, offset, ContextRequest.Default, ct).ConfigureAwait(false);
-            if (await typing.GetSyntaxRootAsync(ct).ConfigureAwait(false) is { } typedRoot && Constraints.IdentifierSite.Find(typedRoot, offset) is { } site &&
-                await GetModelAsync(typing, offset, ct).ConfigureAwait(false) is { } model)
+            await CollectAsync(typing, offset, ContextRequest.Default, warmingUp: true, ct).ConfigureAwait(false);
+            if (await typing.GetSyntaxRootAsync(ct).ConfigureAwait(false) is CompilationUnitSyntax typedRoot && Constraints.IdentifierSite.Find(typedRoot, offset) is { } site &&
+                (_models.TryReuse(typing, await typing.GetTextAsync(ct).ConfigureAwait(false), typedRoot, offset)?.Model ??
+                 await _models.GetFullModelAsync(typing, await typing.GetTextAsync(ct).ConfigureAwait(false), ct, remember: false).ConfigureAwait(false)) is { } model)
             {
                 try
                 {
@@ -132,7 +134,12 @@ public sealed class SemanticContextBuilder
     }
 
     /// <summary>Every candidate item, unpacked.</summary>
-    public async Task<IReadOnlyList<ContextItem>> CollectAsync(Document document, int offset, ContextRequest request, CancellationToken ct)
+    public Task<IReadOnlyList<ContextItem>> CollectAsync(Document document, int offset, ContextRequest request, CancellationToken ct) =>
+        CollectAsync(document, offset, request, warmingUp: false, ct);
+
+    /// <param name="warmingUp">A text nobody edits (the typing warm-up's): the usage index and the cached models are
+    /// left as they are, so the user's next keystroke still finds its document's own model to reuse.</param>
+    private async Task<IReadOnlyList<ContextItem>> CollectAsync(Document document, int offset, ContextRequest request, bool warmingUp, CancellationToken ct)
     {
         var text = await document.GetTextAsync(ct).ConfigureAwait(false);
         offset = Math.Clamp(offset, 0, text.Length);
@@ -149,7 +156,7 @@ public sealed class SemanticContextBuilder
             await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is CompilationUnitSyntax root)
         {
             Phase("parse");
-            _usage.Update(document.Project.Solution, ct);
+            if (!warmingUp) _usage.Update(document.Project.Solution, ct);
             Phase("usage index");
             var visible = request.ResolveVisibleSpan(text, offset);
             var reuse = _models.TryReuse(document, text, root, offset);
@@ -167,7 +174,7 @@ public sealed class SemanticContextBuilder
                     reuse = null;
                 }
             }
-            if (reuse is null && await _models.GetFullModelAsync(document, text, ct).ConfigureAwait(false) is { } model)
+            if (reuse is null && await _models.GetFullModelAsync(document, text, ct, remember: !warmingUp).ConfigureAwait(false) is { } model)
             {
                 Phase("semantic model");
                 Collect(new ContextSite(document, text, root, model, offset, visible, ct) { Usage = _usage }, items, Phase);

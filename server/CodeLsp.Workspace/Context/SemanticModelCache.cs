@@ -67,7 +67,8 @@ internal sealed class SemanticModelCache
     /// flow states, and nullable analysis would bind and walk the whole member on the first question. Cached here
     /// (per document, for the latest text) since it is not the model Roslyn caches for the document.
     /// </summary>
-    public async Task<SemanticModel?> GetFullModelAsync(Document document, SourceText text, CancellationToken ct)
+    /// <param name="remember">False for a text nobody will edit (a warm-up's): the model is made, not kept.</param>
+    public async Task<SemanticModel?> GetFullModelAsync(Document document, SourceText text, CancellationToken ct, bool remember = true)
     {
         ReusableModel? cached;
         lock (_modelsGate) _models.TryGetValue(document.Id, out cached);
@@ -81,7 +82,7 @@ internal sealed class SemanticModelCache
 #pragma warning disable RSEXPERIMENTAL001
         var model = compilation.GetSemanticModel(tree, SemanticModelOptions.DisableNullableAnalysis);
 #pragma warning restore RSEXPERIMENTAL001
-        RememberModel(document, text, model);
+        if (remember) RememberModel(document, text, model);
         return model;
     }
 

@@ -57,6 +57,39 @@ public sealed class OpeningWarmUpTests
     }
 
     [Fact]
+    public async Task Warming_the_typing_paths_leaves_the_documents_model_to_reuse()
+    {
+        const string source = """
+            using System;
+            namespace Shop;
+            class C
+            {
+                private readonly Func<int, int> _hash = x => { return x.GetHashCode(); };
+
+                int Block(string name)
+                {
+                    var length = name.Length;
+                    return length;
+                }
+            }
+            """;
+        var document = TestSolution.Create(source);
+        var builder = new SemanticContextBuilder();
+        Assert.NotNull(await builder.GetFullModelAsync(document, CancellationToken.None));
+        // A site in a field's lambda (no body to bind speculatively: a full model of the cut text) and one in a method.
+        int[] offsets = [source.IndexOf("x.", StringComparison.Ordinal) + 2, source.IndexOf("name.", StringComparison.Ordinal) + 5];
+
+        await builder.PrepareTypingAsync(document, offsets, () => false, CancellationToken.None);
+
+        var text = await document.GetTextAsync();
+        var at = source.IndexOf("return length;", StringComparison.Ordinal);
+        var edited = document.WithText(text.WithChanges(new TextChange(new TextSpan(at, 0), "name.")));
+        var model = await builder.GetModelAsync(edited, at + 5, CancellationToken.None);
+        Assert.NotNull(model);
+        Assert.True(model.IsSpeculativeSemanticModel, "the document's own model is still the one reused");
+    }
+
+    [Fact]
     public async Task Reads_the_documentation_of_the_core_library_and_of_imported_namespaces_only()
     {
         var document = TestSolution.Create(Source);
