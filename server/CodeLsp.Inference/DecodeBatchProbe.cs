@@ -12,33 +12,20 @@ namespace CodeLsp.Inference;
 /// </summary>
 internal sealed class DecodeBatchProbe : IDisposable
 {
-    private readonly LLamaWeights _weights;
-    private readonly LLamaContext _context;
-    private readonly int _batchSize;
+    private readonly BareLlama _llama;
     private readonly LLamaBatch _batch = new();
 
-    private DecodeBatchProbe(LLamaWeights weights, LLamaContext context, int batchSize)
-    {
-        _weights = weights;
-        _context = context;
-        _batchSize = batchSize;
-    }
+    private DecodeBatchProbe(BareLlama llama) => _llama = llama;
 
     /// <param name="flashAttention">null: llama.cpp's "auto" (on, on the CPU).</param>
     public static DecodeBatchProbe Load(string path, int threads, int contextSize, bool? flashAttention, Serilog.ILogger logger, int batchSize = 512)
     {
         NativeLogBridge.EnsureConfigured(logger); // llama.cpp's own log goes to the logger, not to the table
-        var parameters = new ModelParams(path)
+        return new DecodeBatchProbe(BareLlama.Load(path, threads, contextSize, batchSize, parameters =>
         {
-            LoadMode = LLamaLoadMode.None,
-            ContextSize = (uint)contextSize,
-            BatchSize = (uint)batchSize,
-            Threads = threads,
-            BatchThreads = threads,
-            FlashAttention = flashAttention,
-        };
-        var weights = LLamaWeights.LoadFromFile(parameters);
-        return new DecodeBatchProbe(weights, weights.CreateContext(parameters), batchSize);
+            parameters.LoadMode = LLamaLoadMode.None;
+            parameters.FlashAttention = flashAttention;
+        }));
     }
 
     /// <summary>
@@ -47,32 +34,23 @@ internal sealed class DecodeBatchProbe : IDisposable
     /// </summary>
     public TimeSpan Measure(int cached, int count)
     {
-        if (count > _batchSize) throw new ArgumentOutOfRangeException(nameof(count), $"at most {_batchSize} tokens in one batch");
+        if (count > _llama.BatchSize) throw new ArgumentOutOfRangeException(nameof(count), $"at most {_llama.BatchSize} tokens in one batch");
         var random = new Random(1);
-        int Next() => random.Next(10, Math.Min(_weights.Vocab.Count, 200));
-        _context.NativeHandle.MemoryClear();
-        foreach (var (first, length) in PromptBatches.Split(0, cached, _batchSize))
+        int Next() => random.Next(10, Math.Min(_llama.Weights.Vocab.Count, 200));
+        _llama.Context.NativeHandle.MemoryClear();
+        foreach (var (first, length) in PromptBatches.Split(0, cached, _llama.BatchSize))
         {
             _batch.Clear();
             for (var i = 0; i < length; i++) _batch.Add((LLamaToken)Next(), first + i, LLamaSeqId.Zero, false);
-            Check(_context.Decode(_batch));
+            _llama.Decode(_batch);
         }
 
         _batch.Clear();
         for (var i = 0; i < count; i++) _batch.Add((LLamaToken)Next(), cached + i, LLamaSeqId.Zero, i == count - 1);
         var clock = Stopwatch.StartNew();
-        Check(_context.Decode(_batch));
+        _llama.Decode(_batch);
         return clock.Elapsed;
     }
 
-    private static void Check(DecodeResult result)
-    {
-        if (result != DecodeResult.Ok) throw new InvalidOperationException($"llama.cpp decode failed: {result}");
-    }
-
-    public void Dispose()
-    {
-        _context.Dispose();
-        _weights.Dispose();
-    }
+    public void Dispose() => _llama.Dispose();
 }

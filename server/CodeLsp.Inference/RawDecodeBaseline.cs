@@ -12,30 +12,12 @@ namespace CodeLsp.Inference;
 /// </summary>
 internal sealed class RawDecodeBaseline : IDisposable
 {
-    private readonly LLamaWeights _weights;
-    private readonly LLamaContext _context;
-    private readonly int _batchSize;
+    private readonly BareLlama _llama;
 
-    private RawDecodeBaseline(LLamaWeights weights, LLamaContext context, int batchSize)
-    {
-        _weights = weights;
-        _context = context;
-        _batchSize = batchSize;
-    }
+    private RawDecodeBaseline(BareLlama llama) => _llama = llama;
 
-    public static RawDecodeBaseline Load(string path, int threads, int contextSize, int batchSize = 512)
-    {
-        var parameters = new ModelParams(path)
-        {
-            LoadMode = LLamaLoadMode.MemoryMap,
-            ContextSize = (uint)contextSize,
-            BatchSize = (uint)batchSize,
-            Threads = threads,
-            BatchThreads = threads,
-        };
-        var weights = LLamaWeights.LoadFromFile(parameters);
-        return new RawDecodeBaseline(weights, weights.CreateContext(parameters), batchSize);
-    }
+    public static RawDecodeBaseline Load(string path, int threads, int contextSize, int batchSize = 512) =>
+        new(BareLlama.Load(path, threads, contextSize, batchSize, parameters => parameters.LoadMode = LLamaLoadMode.MemoryMap));
 
     /// <summary>Time of the last <see cref="Run"/> spent decoding the prompt (the rest is generation).</summary>
     public TimeSpan LastPromptTime { get; private set; }
@@ -44,23 +26,23 @@ internal sealed class RawDecodeBaseline : IDisposable
     public TimeSpan Run(IReadOnlyList<int> prompt, int generate)
     {
         var clock = Stopwatch.StartNew();
-        _context.NativeHandle.MemoryClear();
+        _llama.Context.NativeHandle.MemoryClear();
         var batch = new LLamaBatch();
-        for (var first = 0; first < prompt.Count; first += _batchSize)
+        for (var first = 0; first < prompt.Count; first += _llama.BatchSize)
         {
             batch.Clear();
-            var count = Math.Min(_batchSize, prompt.Count - first);
+            var count = Math.Min(_llama.BatchSize, prompt.Count - first);
             for (var i = 0; i < count; i++)
             {
                 batch.Add((LLamaToken)prompt[first + i], first + i, LLamaSeqId.Zero, first + i == prompt.Count - 1);
             }
-            Check(_context.Decode(batch));
+            _llama.Decode(batch);
         }
         LastPromptTime = clock.Elapsed;
         var logitsIndex = batch.TokenCount - 1;
         for (var n = 0; n < generate; n++)
         {
-            var logits = _context.NativeHandle.GetLogitsIth(logitsIndex);
+            var logits = _llama.Context.NativeHandle.GetLogitsIth(logitsIndex);
             var best = 0;
             for (var i = 1; i < logits.Length; i++)
             {
@@ -70,20 +52,11 @@ internal sealed class RawDecodeBaseline : IDisposable
             if (n == generate - 1) break;
             batch.Clear();
             batch.Add((LLamaToken)best, prompt.Count + n, LLamaSeqId.Zero, true);
-            Check(_context.Decode(batch));
+            _llama.Decode(batch);
             logitsIndex = 0;
         }
         return clock.Elapsed;
     }
 
-    private static void Check(DecodeResult result)
-    {
-        if (result != DecodeResult.Ok) throw new InvalidOperationException($"llama.cpp decode failed: {result}");
-    }
-
-    public void Dispose()
-    {
-        _context.Dispose();
-        _weights.Dispose();
-    }
+    public void Dispose() => _llama.Dispose();
 }
