@@ -54,11 +54,15 @@ public sealed class SemanticContextBuilder
     /// about the caret (the identifier list for constrained decoding) use it so that a keystroke pays for one binding
     /// of the edited body, not for a new compilation's declarations. Null for documents without semantics.
     /// </summary>
-    public async Task<SemanticModel?> GetModelAsync(Document document, int offset, CancellationToken ct)
+    public Task<SemanticModel?> GetModelAsync(Document document, int offset, CancellationToken ct) => GetModelAsync(document, offset, remember: true, ct);
+
+    /// <param name="remember">False for a text nobody will edit (the typing warm-up's): a full model is made, not kept.</param>
+    private async Task<SemanticModel?> GetModelAsync(Document document, int offset, bool remember, CancellationToken ct)
     {
         if (!document.SupportsSemanticModel || await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is not CompilationUnitSyntax root) return null;
         var text = await document.GetTextAsync(ct).ConfigureAwait(false);
-        return _models.TryReuse(document, text, root, Math.Clamp(offset, 0, text.Length))?.Model ?? await GetFullModelAsync(document, ct).ConfigureAwait(false);
+        return _models.TryReuse(document, text, root, Math.Clamp(offset, 0, text.Length))?.Model ??
+            await _models.GetFullModelAsync(document, text, ct, remember).ConfigureAwait(false);
     }
 
     /// <summary>The document's full semantic model without nullable analysis (cached for its latest text).</summary>
@@ -84,9 +88,8 @@ public sealed class SemanticContextBuilder
             if (stop()) return;
             var typing = document.WithText(text.WithChanges(change));
             await CollectAsync(typing, offset, ContextRequest.Default, warmingUp: true, ct).ConfigureAwait(false);
-            if (await typing.GetSyntaxRootAsync(ct).ConfigureAwait(false) is CompilationUnitSyntax typedRoot && Constraints.IdentifierSite.Find(typedRoot, offset) is { } site &&
-                (_models.TryReuse(typing, await typing.GetTextAsync(ct).ConfigureAwait(false), typedRoot, offset)?.Model ??
-                 await _models.GetFullModelAsync(typing, await typing.GetTextAsync(ct).ConfigureAwait(false), ct, remember: false).ConfigureAwait(false)) is { } model)
+            if (await typing.GetSyntaxRootAsync(ct).ConfigureAwait(false) is { } typedRoot && Constraints.IdentifierSite.Find(typedRoot, offset) is { } site &&
+                await GetModelAsync(typing, offset, remember: false, ct).ConfigureAwait(false) is { } model)
             {
                 try
                 {
