@@ -10,8 +10,8 @@ namespace CodeLsp.Features;
 /// </summary>
 internal sealed class IdleMemoryTrimmer : IDisposable
 {
-    /// <summary>Long enough to fall in a real pause rather than between keystrokes; well inside the first 10 idle seconds.</summary>
-    public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(5);
+    /// <summary><see cref="ProcessMemory.IdleTrimQuietPeriod"/>.</summary>
+    public static TimeSpan QuietPeriod => ProcessMemory.IdleTrimQuietPeriod;
 
     private readonly TimeSpan _quiet;
     private readonly Timer _timer;

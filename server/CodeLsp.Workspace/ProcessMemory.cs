@@ -13,6 +13,12 @@ namespace CodeLsp.Workspace;
 /// </summary>
 public static class ProcessMemory
 {
+    /// <summary>
+    /// How long the server waits after the last edit (or a workspace load) before its one idle trim: long enough to
+    /// fall in a real pause rather than between keystrokes, well inside the first 10 idle seconds.
+    /// </summary>
+    public static readonly TimeSpan IdleTrimQuietPeriod = TimeSpan.FromSeconds(5);
+
     private static bool s_noMallocTrim;
 
     /// <summary>

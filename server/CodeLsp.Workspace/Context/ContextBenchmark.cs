@@ -121,9 +121,6 @@ public sealed record ContextBenchmarkReport(
 /// </summary>
 public static class ContextBenchmark
 {
-    /// <summary>The server's quiet period before its idle memory trim (IdleMemoryTrimmer: after a workspace has loaded, and after the last edit).</summary>
-    private static readonly TimeSpan AfterLoadQuietPeriod = TimeSpan.FromSeconds(5);
-
     public static async Task<ContextBenchmarkReport> RunAsync(string solutionFolder, TextWriter output, ContextBenchmarkOptions? options, ILogger logger, CancellationToken ct)
     {
         options ??= new ContextBenchmarkOptions();
@@ -163,7 +160,7 @@ public static class ContextBenchmark
         builder.IndexUsage(solution, ct);
         var usageIndex = indexClock.Elapsed;
         ProcessMemory.Trim();
-        await Task.Delay(AfterLoadQuietPeriod, ct).ConfigureAwait(false);
+        await Task.Delay(ProcessMemory.IdleTrimQuietPeriod, ct).ConfigureAwait(false);
         ProcessMemory.Trim();
         var (managedAfterLoad, workingSetAfterLoad) = Memory();
         if (options.DescribeMemory is { } describe) await output.WriteLineAsync(describe("after load")).ConfigureAwait(false);
@@ -358,7 +355,7 @@ public static class ContextBenchmark
         var (_, workingSetBeforeTrim) = Memory();
         if (options.DescribeMemory is { } describeBefore) await output.WriteLineAsync(describeBefore("after the run, before the idle trim")).ConfigureAwait(false);
         // The user pauses: the server trims once, IdleMemoryTrimmer.QuietPeriod after the last edit.
-        await Task.Delay(AfterLoadQuietPeriod, ct).ConfigureAwait(false);
+        await Task.Delay(ProcessMemory.IdleTrimQuietPeriod, ct).ConfigureAwait(false);
         var trimClock = Stopwatch.StartNew();
         ProcessMemory.Trim();
         var trimTime = trimClock.Elapsed;
