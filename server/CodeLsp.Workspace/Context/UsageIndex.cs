@@ -20,8 +20,9 @@ internal sealed class UsageIndex
     /// <summary>
     /// Per file: the tree counted (kept only once the file was edited, for the next edit's diff: the first count of a
     /// file parses it apart from the workspace, so the trees of files nobody edits are neither kept here nor cached in
-    /// the solution — a compilation parses them again when a request first needs it), the hash of the text counted,
-    /// and the counts.
+    /// the solution — a compilation parses them again when a request first needs it; the first edit of such a file
+    /// diffs from the counted snapshot's own tree when the editor has parsed it), the hash of the text counted, and
+    /// the counts.
     /// </summary>
     private readonly Dictionary<string, (SyntaxTree? Tree, ImmutableArray<byte> Hash, Dictionary<string, int> Counts)> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _totals = new(StringComparer.Ordinal);
@@ -99,12 +100,8 @@ internal sealed class UsageIndex
         var text = document.TryGetText(out var loaded) ? loaded : document.GetTextAsync(ct).GetAwaiter().GetResult();
         var hash = text.GetContentHash();
         // The same text again: the copies of one file in several projects (one per target framework), or an unchanged
-        // file. A file just opened has the same text, and its tree is parsed now: kept, the first edit is a diff.
-        if (_files.TryGetValue(key, out var known) && known.Hash.AsSpan().SequenceEqual(hash.AsSpan()))
-        {
-            if (known.Tree is null && document.TryGetSyntaxTree(out var opened)) _files[key] = (opened, known.Hash, known.Counts);
-            return;
-        }
+        // file (one just opened, say).
+        if (_files.TryGetValue(key, out var known) && known.Hash.AsSpan().SequenceEqual(hash.AsSpan())) return;
         SyntaxTree tree;
         var keep = true;
         if (document.TryGetSyntaxTree(out var parsed)) tree = parsed;

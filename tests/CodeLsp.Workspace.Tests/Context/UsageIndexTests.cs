@@ -75,7 +75,7 @@ public sealed class UsageIndexTests
         await AssertSameAsFullCount(index, undone.Project.Solution, edited.Project.Solution);
     }
 
-    /// <summary>As above, with the file opened first (the same text, parsed): its tree is taken then, and the edit is a diff.</summary>
+    /// <summary>As above, with the file opened first (the same text, parsed): the edit diffs from the opened snapshot's tree.</summary>
     [Theory]
     [MemberData(nameof(Edits))]
     public async Task Counts_after_opening_and_an_edit_equal_a_full_recount(string name, string find, string replacement)
