@@ -204,6 +204,7 @@ public sealed class WorkspaceHost : IDisposable
         loaded = TransitiveReferences.Add(loaded!);
         loaded = WithoutUnresolvedAnalyzers(loaded);
         loaded = WithIndexedDocumentation(loaded);
+        loaded = await CompilerAnalyzerConfigs.ApplyAsync(loaded, ct).ConfigureAwait(false);
         Publish(loaded!, new WorkspaceLoadState(WorkspaceLoadStatus.Loaded, WorkspaceMode.MSBuild, csharpProjects, CountDocuments(loaded!), clock.Elapsed, allDiagnostics, partial), workspace);
     }
 
