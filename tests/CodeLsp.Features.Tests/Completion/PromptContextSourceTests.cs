@@ -205,6 +205,21 @@ public sealed class PromptContextSourceTests : IDisposable
         Assert.DoesNotContain(builds.Started, b => b.Offset == sites[2]);
     }
 
+    [Theory]
+    // no name dotted into twice: the first access, call and creation only
+    [InlineData("class C { void M() { a.B(); new D(1); } }", "a.|B(|D(|")]
+    // then the names dotted into most, each at its first access, besides the first access's own receiver
+    [InlineData("class C { void M() { _r.A(); x.B(); _s.A(); x.C(); _s.D(); _s.E(); _r.F(); } }", "_r.|_r.A(|_s.|x.")]
+    // at most three of them; arrow bodies count; outside bodies nothing does
+    [InlineData("class C { int f = k.A + k.B; int P => q.A + q.B + w.C + w.D + e.F + e.G + t.H + t.I + t.J + z.A(); }", "q.|z.A(|t.|w.|e.")]
+    public void Warm_up_sites_add_the_files_most_used_receivers(string text, string expected)
+    {
+        var sites = InlineCompletionPipeline.WarmUpSites(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(text));
+        // each expected site: the text that ends at it (its first occurrence)
+        var offsets = expected.Split('|', StringSplitOptions.RemoveEmptyEntries).Select(before => text.IndexOf(before, StringComparison.Ordinal) + before.Length).ToList();
+        Assert.Equal(offsets, sites);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
