@@ -280,9 +280,14 @@ public static class ContextBenchmark
             var cpuBefore = Cpu();
             var clock = Stopwatch.StartNew();
             var edited = host.GetDocument(uri, editedText);
+            var forked = clock.Elapsed;
             var items = await builder.CollectAsync(edited, site.Offset, new ContextRequest(window), ct).ConfigureAwait(false);
+            var collectedAt = clock.Elapsed;
             var packedMax = ContextPacker.Pack(items, options.Budget(maxBudget));
             afterEdit.Add(clock.Elapsed.TotalMilliseconds);
+            // The two steps around the collectors' phases: the edited snapshot, and packing the items into the budget.
+            sitePhases["document"] = forked.TotalMilliseconds;
+            sitePhases["pack"] = (clock.Elapsed - collectedAt).TotalMilliseconds;
             afterEditCpu.Add((Cpu() - cpuBefore).TotalMilliseconds);
             var reused = builder.ReusedModels > reusedBefore;
             if (reused) reusedSites++;

@@ -32,9 +32,9 @@ internal sealed class ContextSite(Document document, SourceText text, Compilatio
     private HashSet<string>? _namespaces;
 
     /// <summary>The extension methods in scope at the caret, those of the framework that the solution uses (listed once per request).</summary>
-    public IReadOnlyList<(IMethodSymbol Method, bool FromSource)> ExtensionsInScope => _extensions ??= MemberLookup.ExtensionsInScope(Model.Compilation, NamespacesInScope, Usage);
+    public IReadOnlyList<(IMethodSymbol Method, bool FromSource, ExtensionTarget Target)> ExtensionsInScope => _extensions ??= MemberLookup.ExtensionsInScope(Model.Compilation, NamespacesInScope, Usage);
 
-    private IReadOnlyList<(IMethodSymbol Method, bool FromSource)>? _extensions;
+    private IReadOnlyList<(IMethodSymbol Method, bool FromSource, ExtensionTarget Target)>? _extensions;
 
     /// <summary>True when the solution's code names <paramref name="name"/> somewhere.</summary>
     public bool IsUsed(string name) => Usage.Count(name) > 0;

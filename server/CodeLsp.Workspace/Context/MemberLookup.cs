@@ -21,7 +21,7 @@ internal static class MemberLookup
         "Count", "Sum", "Min", "Max", "MinBy", "MaxBy", "Average", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending",
         "GroupBy", "ToList", "ToArray", "ToDictionary", "ToHashSet", "Distinct", "Take", "Skip", "Concat", "Contains", "Aggregate", "Zip");
 
-    private static readonly ConditionalWeakTable<IAssemblySymbol, Dictionary<string, (IMethodSymbol Method, int Order)[]>> ExtensionIndex = new();
+    private static readonly ConditionalWeakTable<IAssemblySymbol, Dictionary<string, (IMethodSymbol Method, int Order, ExtensionTarget Target)[]>> ExtensionIndex = new();
 
     /// <summary>Members of the type and its base types (interfaces: all base interfaces), nearest first, hidden names once.</summary>
     public static IEnumerable<(ISymbol Member, bool Inherited)> Members(ITypeSymbol type)
@@ -62,16 +62,17 @@ internal static class MemberLookup
     /// </summary>
     /// <param name="candidates">The extension methods in scope (<see cref="ExtensionsInScope"/>), listed once per request.</param>
     public static IEnumerable<(IMethodSymbol Reduced, bool FromSource)> ExtensionMethods(SemanticModel model, int position, ITypeSymbol receiver,
-        IReadOnlyList<(IMethodSymbol Method, bool FromSource)> candidates, IReadOnlySet<string> inScope)
+        IReadOnlyList<(IMethodSymbol Method, bool FromSource, ExtensionTarget Target)> candidates, IReadOnlySet<string> inScope)
     {
         var compilation = model.Compilation;
         var linqReturned = new HashSet<string>(StringComparer.Ordinal);
         var receiverDefinitions = Definitions(receiver);
-        foreach (var (method, fromSource) in candidates)
+        foreach (var (method, fromSource, target) in candidates)
         {
-            // One overload per framework name, and the reduction (type inference) is the costly step: skip it early.
+            // One overload per framework name, and the reduction (type inference) is the costly step: skip it early
+            // (the target was read when the assembly was indexed: reading it binds the method's signature).
             if (!fromSource && linqReturned.Contains(method.Name)) continue;
-            if (!MightApply(method, receiver, receiverDefinitions) || !IsAccessible(model, position, method)) continue;
+            if (!target.MightReceive(receiver, receiverDefinitions) || !IsAccessible(model, position, method)) continue;
             if (Reduce(compilation, method, receiver) is not { } reduced) continue;
             // One overload per framework operator: the model knows them; it needs to know that they apply here.
             if (!fromSource && !linqReturned.Add(method.Name)) continue;
@@ -111,34 +112,17 @@ internal static class MemberLookup
     };
 
     /// <summary>
-    /// A cheap test before the costly reduction (type inference): the receiver can convert to the extension's `this`
-    /// type only when that type is a type parameter, object, or (by its definition) the receiver's type, a base type
-    /// or an interface it implements.
+    /// The definitions of the receiver's type, its base types and its interfaces, by <see cref="ExtensionTarget.KeyOf"/>:
+    /// what an extension's `this` type can name for the receiver to convert to it (the cheap test before the costly
+    /// reduction, <see cref="ExtensionTarget.MightReceive"/>).
     /// </summary>
-    private static bool MightApply(IMethodSymbol method, ITypeSymbol receiver, HashSet<ISymbol> receiverDefinitions)
+    internal static HashSet<string> Definitions(ITypeSymbol receiver)
     {
-        if (method.Parameters.IsEmpty) return false;
-        switch (method.Parameters[0].Type)
-        {
-            case ITypeParameterSymbol:
-                return true;
-            case INamedTypeSymbol target:
-                var definition = target.OriginalDefinition;
-                if (definition.SpecialType == SpecialType.System_Object || receiver is ITypeParameterSymbol or IErrorTypeSymbol) return true;
-                return receiverDefinitions.Contains(definition);
-            case IArrayTypeSymbol:
-                return receiver is IArrayTypeSymbol or ITypeParameterSymbol;
-            default:
-                return true;
-        }
-    }
-
-    /// <summary>The definitions of the receiver's type, its base types and its interfaces (what an extension's `this` type can name).</summary>
-    private static HashSet<ISymbol> Definitions(ITypeSymbol receiver)
-    {
-        var set = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        for (var type = receiver; type is not null; type = type.BaseType) set.Add(type.OriginalDefinition);
-        foreach (var type in receiver.AllInterfaces) set.Add(type.OriginalDefinition);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        for (var type = receiver as INamedTypeSymbol; type is not null; type = type.BaseType) set.Add(ExtensionTarget.KeyOf(type.OriginalDefinition));
+        if (receiver is not INamedTypeSymbol && receiver.BaseType is { } baseType)
+            for (var type = baseType; type is not null; type = type.BaseType) set.Add(ExtensionTarget.KeyOf(type.OriginalDefinition));
+        foreach (var type in receiver.AllInterfaces) set.Add(ExtensionTarget.KeyOf(type.OriginalDefinition));
         return set;
     }
 
@@ -212,14 +196,14 @@ internal static class MemberLookup
     /// whose names the solution uses (the ones it calls: <c>services.AddScoped</c>, <c>value.ShouldBe</c>). Each
     /// assembly is indexed once, by namespace; a request lists them once and tries them against each type it asks about.
     /// </summary>
-    public static IReadOnlyList<(IMethodSymbol Method, bool FromSource)> ExtensionsInScope(Compilation compilation, IReadOnlySet<string> inScope, UsageIndex? usage)
+    public static IReadOnlyList<(IMethodSymbol Method, bool FromSource, ExtensionTarget Target)> ExtensionsInScope(Compilation compilation, IReadOnlySet<string> inScope, UsageIndex? usage)
     {
-        var result = new List<(IMethodSymbol Method, bool FromSource)>();
+        var result = new List<(IMethodSymbol Method, bool FromSource, ExtensionTarget Target)>();
         foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols.Where(a => usage is not null || a is ISourceAssemblySymbol).Prepend(compilation.Assembly))
         {
             var fromSource = assembly is ISourceAssemblySymbol;
-            foreach (var method in Candidates(ExtensionIndex.GetValue(assembly, IndexExtensionMethods), inScope, fromSource ? null : usage))
-                result.Add((method, fromSource));
+            foreach (var (method, target) in Candidates(ExtensionIndex.GetValue(assembly, IndexExtensionMethods), inScope, fromSource ? null : usage))
+                result.Add((method, fromSource, target));
         }
         return result;
     }
@@ -229,9 +213,10 @@ internal static class MemberLookup
     /// solution uses when <paramref name="usage"/> is given. No cache keyed on the used names: an edit that types a
     /// new name changes that set at nearly every keystroke, and reading a few namespaces' lists costs microseconds.
     /// </summary>
-    private static IEnumerable<IMethodSymbol> Candidates(Dictionary<string, (IMethodSymbol Method, int Order)[]> index, IReadOnlySet<string> inScope, UsageIndex? usage)
+    private static IEnumerable<(IMethodSymbol Method, ExtensionTarget Target)> Candidates(Dictionary<string, (IMethodSymbol Method, int Order, ExtensionTarget Target)[]> index,
+        IReadOnlySet<string> inScope, UsageIndex? usage)
     {
-        List<(IMethodSymbol Method, int Order)>? found = null;
+        List<(IMethodSymbol Method, int Order, ExtensionTarget Target)>? found = null;
         foreach (var ns in inScope)
         {
             if (!index.TryGetValue(ns, out var methods)) continue;
@@ -239,13 +224,13 @@ internal static class MemberLookup
         }
         if (found is null) return [];
         found.Sort((a, b) => a.Order.CompareTo(b.Order));
-        if (usage is null) return found.Select(f => f.Method);
+        if (usage is null) return found.Select(f => (f.Method, f.Target));
         var used = usage.Used(found.Select(f => f.Method.Name));
-        return found.Where((_, i) => used[i]).Select(f => f.Method);
+        return found.Where((_, i) => used[i]).Select(f => (f.Method, f.Target));
     }
 
-    /// <summary>The extension methods an assembly declares, by namespace, each with its place in declaration order.</summary>
-    private static Dictionary<string, (IMethodSymbol Method, int Order)[]> IndexExtensionMethods(IAssemblySymbol assembly)
+    /// <summary>The extension methods an assembly declares, by namespace, each with its place in declaration order and its <see cref="ExtensionTarget"/>.</summary>
+    private static Dictionary<string, (IMethodSymbol Method, int Order, ExtensionTarget Target)[]> IndexExtensionMethods(IAssemblySymbol assembly)
     {
         var result = new List<(IMethodSymbol Method, string Namespace)>();
         var pending = new Stack<INamespaceSymbol>();
@@ -264,7 +249,7 @@ internal static class MemberLookup
             }
         }
         return result.Select((r, order) => (r.Method, r.Namespace, Order: order)).GroupBy(r => r.Namespace, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(r => (r.Method, r.Order)).ToArray(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.Select(r => (r.Method, r.Order, ExtensionTarget.Of(r.Method))).ToArray(), StringComparer.Ordinal);
     }
 
     /// <summary>
