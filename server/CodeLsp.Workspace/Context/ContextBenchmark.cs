@@ -278,6 +278,7 @@ public static class ContextBenchmark
             };
             SemanticContextBuilder.ReuseObserver = reason => reuseFailures[reason] = reuseFailures.GetValueOrDefault(reason) + 1;
             var cpuBefore = Cpu();
+            var pausedBefore = GC.GetTotalPauseDuration();
             var clock = Stopwatch.StartNew();
             var edited = host.GetDocument(uri, editedText);
             var forked = clock.Elapsed;
@@ -288,6 +289,8 @@ public static class ContextBenchmark
             // The two steps around the collectors' phases: the edited snapshot, and packing the items into the budget.
             sitePhases["document"] = forked.TotalMilliseconds;
             sitePhases["pack"] = (clock.Elapsed - collectedAt).TotalMilliseconds;
+            // Collections that paused the build, whichever phase they fell in (that phase's time includes them).
+            sitePhases["(of which GC pauses)"] = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
             afterEditCpu.Add((Cpu() - cpuBefore).TotalMilliseconds);
             var reused = builder.ReusedModels > reusedBefore;
             if (reused) reusedSites++;
