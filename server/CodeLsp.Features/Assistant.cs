@@ -43,7 +43,11 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     private ModelStatus _status = new ModelStatus.NotConfigured();
     private bool _disposed;
     private ModelIdleUnloader? _idle;
-    private readonly IdleMemoryTrimmer _memoryTrim = new(() => TrimMemory(logger, "idle after editing"), IdleMemoryTrimmer.QuietPeriod);
+    private IdleMemoryTrimmer? _memoryTrimmer;
+
+    /// <summary>Once the user pauses: the compilations edits left in progress are finished, then memory is trimmed (<see cref="WorkspaceHost.TrimWhenIdleAsync"/>).</summary>
+    private IdleMemoryTrimmer MemoryTrim => LazyInitializer.EnsureInitialized(ref _memoryTrimmer,
+        () => new IdleMemoryTrimmer(() => _ = TrimWhenIdleAsync(), IdleMemoryTrimmer.QuietPeriod));
     private bool _unloadedForIdle;
     private int _requestsInFlight;
     private string? _contextNoticeFor;
@@ -242,7 +246,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     public void DocumentChanged(TextDocumentState document)
     {
         _idle?.Touch();
-        _memoryTrim.Touch();
+        MemoryTrim.Touch();
         if (document.IsCSharp) NextEdits.DocumentChanged(document.Uri, document.Version, document.Text);
         Pipeline?.DocumentChanged(document.Uri, document.Text);
     }
@@ -293,7 +297,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         _nextEdits?.DocumentClosed(uri);
         Pipeline?.Forget(uri);
         _contextBuilder?.DocumentClosed(WorkspaceHost.PathOf(uri));
-        _memoryTrim.Touch();
+        MemoryTrim.Touch();
         _workspace.DocumentClosed(uri);
     }
 
@@ -358,7 +362,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 // solutions"), and once more when the quiet period has passed: the loader lets go of its own snapshot (every
                 // target framework's projects and the copies of their references) only in the seconds after it finished.
                 TrimMemory(logger, "workspace loaded");
-                _memoryTrim.Touch();
+                MemoryTrim.Touch();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -370,6 +374,21 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 Notice?.Invoke($"CodeLsp could not load the projects in {folder}: {ex.Message}. Completions use the open files only.");
             }
         }, token);
+    }
+
+    private async Task TrimWhenIdleAsync()
+    {
+        try
+        {
+            var before = Environment.WorkingSet;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await _workspace.TrimWhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
+            logger.Debug("Memory trimmed (idle after editing) in {Ms} ms: working set {Before} MB -> {After} MB", clock.ElapsedMilliseconds, before >> 20, Environment.WorkingSet >> 20);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.Warning(e, "The idle memory trim failed");
+        }
     }
 
     private static void TrimMemory(ILogger logger, string why)
@@ -540,7 +559,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         statistics?.Flush();
         _nextEdits?.Dispose();
         _idle?.Dispose();
-        _memoryTrim.Dispose();
+        _memoryTrimmer?.Dispose();
         _workspaceLoad?.Cancel();
         _workspace.Dispose();
         return ValueTask.CompletedTask;

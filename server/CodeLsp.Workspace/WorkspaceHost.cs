@@ -27,6 +27,9 @@ public sealed class WorkspaceHost : IDisposable
     private readonly LinkedList<RecentDocument> _recent = new();
     private MSBuildWorkspace? _msbuild;
     private Solution _solution;
+
+    /// <summary>Projects that had a compilation when an edit replaced their snapshot: see <see cref="SettleAsync"/>.</summary>
+    private readonly HashSet<ProjectId> _unsettled = [];
     private ProjectId? _miscProject;
     private string? _folder;
     private WorkspaceLoadState _state = WorkspaceLoadState.NotLoaded;
@@ -254,9 +257,61 @@ public sealed class WorkspaceHost : IDisposable
                 return _solution.GetDocument(id)!;
             }
             var stale = ids.Where(id => !(_solution.GetDocument(id) is { } d && d.TryGetText(out var current) && ReferenceEquals(current, openText))).ToList();
-            if (stale.Count > 0) _solution = _solution.WithDocumentText(stale, openText, PreservationMode.PreserveIdentity);
+            if (stale.Count > 0)
+            {
+                NoteChanging(stale.Select(id => id.ProjectId));
+                _solution = _solution.WithDocumentText(stale, openText, PreservationMode.PreserveIdentity);
+            }
             return _solution.GetDocument(ids[0])!;
         }
+    }
+
+    /// <summary>
+    /// Call before a change to documents of <paramref name="changing"/> replaces the snapshot (under the lock): those
+    /// projects and the ones that depend on them are noted when they have a compilation now, which the change leaves
+    /// in progress.
+    /// </summary>
+    private void NoteChanging(IEnumerable<ProjectId> changing)
+    {
+        var graph = _solution.GetProjectDependencyGraph();
+        foreach (var id in changing.Distinct())
+        {
+            foreach (var affected in graph.GetProjectsThatTransitivelyDependOnThisProject(id).Prepend(id))
+            {
+                if (!_unsettled.Contains(affected) && _solution.GetProject(affected)?.TryGetCompilation(out _) == true) _unsettled.Add(affected);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Finishes the compilations that edits left in progress. After an edit Roslyn keeps a project's previous
+    /// compilation, with every symbol bound while it was current, until something asks for the new one; a project
+    /// nobody asks about again (a test project, after edits in the library it tests) holds it for the rest of the
+    /// session. Asking now builds the new compilation, which binds nothing until asked, and lets the old one go
+    /// (Polly after a 100-site editing run: 165 → 155 MB managed, ~20 ms; <c>codelsp bench solution</c>). Only
+    /// projects that had a compilation: one nobody ever asked for is not built here.
+    /// </summary>
+    public async Task SettleAsync(CancellationToken ct)
+    {
+        Solution solution;
+        List<ProjectId> projects;
+        lock (_gate)
+        {
+            solution = _solution;
+            projects = [.. _unsettled];
+            _unsettled.Clear();
+        }
+        foreach (var id in projects)
+        {
+            if (solution.GetProject(id) is { } project) await project.GetCompilationAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What the server does once the user has paused: <see cref="SettleAsync"/>, then <see cref="ProcessMemory.Trim"/>.</summary>
+    public async Task TrimWhenIdleAsync(CancellationToken ct)
+    {
+        await SettleAsync(ct).ConfigureAwait(false);
+        ProcessMemory.Trim();
     }
 
     public void DocumentClosed(Uri uri)
@@ -265,6 +320,7 @@ public sealed class WorkspaceHost : IDisposable
         lock (_gate)
         {
             if (!_open.Remove(path)) return;
+            NoteChanging(_solution.GetDocumentIdsWithFilePath(path).Select(id => id.ProjectId));
             foreach (var id in _solution.GetDocumentIdsWithFilePath(path))
             {
                 _solution = id.ProjectId == _miscProject
@@ -290,6 +346,7 @@ public sealed class WorkspaceHost : IDisposable
             var ids = _solution.GetDocumentIdsWithFilePath(path);
             if (!ids.IsEmpty)
             {
+                NoteChanging(ids.Select(id => id.ProjectId));
                 foreach (var id in ids) _solution = _solution.WithDocumentTextLoader(id, new FileTextLoader(path, null), PreservationMode.PreserveValue);
                 return;
             }
@@ -303,6 +360,7 @@ public sealed class WorkspaceHost : IDisposable
                 .FirstOrDefault();
             if (owner.Project is null) return;
             var documentId = DocumentId.CreateNewId(owner.Project.Id, path);
+            NoteChanging([owner.Project.Id]);
             _solution = _solution.AddDocument(DocumentInfo.Create(documentId, Path.GetFileName(path),
                 loader: new FileTextLoader(path, null), filePath: path));
             _logger.Debug("Added {File} to {Project}", path, owner.Project.Name);
@@ -317,7 +375,11 @@ public sealed class WorkspaceHost : IDisposable
             RemoveRecent(path);
             if (_open.ContainsKey(path)) return;
             var ids = _solution.GetDocumentIdsWithFilePath(path);
-            if (!ids.IsEmpty) _solution = _solution.RemoveDocuments(ids);
+            if (!ids.IsEmpty)
+            {
+                NoteChanging(ids.Select(id => id.ProjectId));
+                _solution = _solution.RemoveDocuments(ids);
+            }
         }
     }
 

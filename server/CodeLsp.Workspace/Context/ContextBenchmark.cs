@@ -247,15 +247,24 @@ public static class ContextBenchmark
         // load-time snapshot through the run would keep its compilations alive beside the current ones, which no
         // server does once the user has edited.
         documents = [];
+        // Each site in its own call: what it holds (its snapshots, the original's semantic model and so its
+        // compilation) goes with it, and is not counted as the server's memory after the run.
+        solution = null!;
         foreach (var site in sampled)
         {
             ct.ThrowIfCancellationRequested();
-            solution = host.CurrentSolution;
-            var original = solution.GetDocument(site.DocumentId)!;
+            await MeasureEditAsync(site).ConfigureAwait(false);
+        }
+
+        async Task MeasureEditAsync(CompletionSite site)
+        {
+            ct.ThrowIfCancellationRequested();
+            var current = host.CurrentSolution;
+            var original = current.GetDocument(site.DocumentId)!;
             var originalText = await original.GetTextAsync(ct).ConfigureAwait(false);
             var originalModel = await original.GetSemanticModelAsync(ct).ConfigureAwait(false);
             var originalRoot = await original.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-            if (originalModel is null || originalRoot is null) continue;
+            if (originalModel is null || originalRoot is null) return;
 
             // The edit: the rest of the line is what the user is about to type; it exists only in the original snapshot.
             var editedText = originalText.WithChanges(new TextChange(TextSpan.FromBounds(site.Offset, site.LineEnd), ""));
@@ -263,7 +272,7 @@ public static class ContextBenchmark
             var targets = ContinuationTargets.Find(originalRoot, originalModel, site, ContinuationTargets.Words(editedText.ToString(window)), ct);
 
             var uri = new Uri(site.Path);
-            var tabs = OpenTabs(solution, original, options.OpenTabs);
+            var tabs = OpenTabs(current, original, options.OpenTabs);
             currentTabs = tabs;
             // The state before the keystroke: the document as it was, with a context request answered there (in an
             // editor, the previous keystroke's). Not timed.
@@ -365,7 +374,7 @@ public static class ContextBenchmark
         // The user pauses: the server trims once, IdleMemoryTrimmer.QuietPeriod after the last edit.
         await Task.Delay(ProcessMemory.IdleTrimQuietPeriod, ct).ConfigureAwait(false);
         var trimClock = Stopwatch.StartNew();
-        ProcessMemory.Trim();
+        await host.TrimWhenIdleAsync(ct).ConfigureAwait(false);
         var trimTime = trimClock.Elapsed;
         var (managedAfterRun, workingSetAfterRun) = Memory();
         if (options.DescribeMemory is { } describeAfter) await output.WriteLineAsync(describeAfter("after the run")).ConfigureAwait(false);
