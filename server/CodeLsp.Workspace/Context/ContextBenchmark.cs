@@ -211,6 +211,9 @@ public static class ContextBenchmark
         var afterEditCpu = new List<double>();
         var misses = new List<string>();
         var reusedSites = 0;
+        // What the builds after an edit allocate drives how often the GC pauses one of them.
+        var allocatedPerEdit = new List<double>();
+        var allocatedPacking = 0.0;
         var slowest = new List<(double Ms, string Site)>();
         var reuseFailures = new Dictionary<string, int>(StringComparer.Ordinal);
         var phaseTotals = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -288,13 +291,18 @@ public static class ContextBenchmark
             SemanticContextBuilder.ReuseObserver = reason => reuseFailures[reason] = reuseFailures.GetValueOrDefault(reason) + 1;
             var cpuBefore = Cpu();
             var pausedBefore = GC.GetTotalPauseDuration();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
             var edited = host.GetDocument(uri, editedText);
             var forked = clock.Elapsed;
             var items = await builder.CollectAsync(edited, site.Offset, new ContextRequest(window), ct).ConfigureAwait(false);
             var collectedAt = clock.Elapsed;
+            var allocatedCollecting = GC.GetTotalAllocatedBytes(precise: true);
             var packedMax = ContextPacker.Pack(items, options.Budget(maxBudget));
             afterEdit.Add(clock.Elapsed.TotalMilliseconds);
+            var allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
+            allocatedPerEdit.Add((allocatedAfter - allocatedBefore) / 1048576.0);
+            allocatedPacking += (allocatedAfter - allocatedCollecting) / 1048576.0;
             // The two steps around the collectors' phases: the edited snapshot, and packing the items into the budget.
             sitePhases["document"] = forked.TotalMilliseconds;
             sitePhases["pack"] = (clock.Elapsed - collectedAt).TotalMilliseconds;
@@ -391,6 +399,10 @@ public static class ContextBenchmark
             RecallByHome = homeRows, Tokenizer = options.Budget(512).Tokenizer,
         };
         await WriteAsync(report, output, total.Elapsed).ConfigureAwait(false);
+        if (allocatedPerEdit.Count > 0)
+        {
+            await output.WriteLineAsync(Invariant($"Allocated by a build after an edit: p50 {ContextBenchmarkReport.Percentile(allocatedPerEdit, 50):F2} MB, p95 {ContextBenchmarkReport.Percentile(allocatedPerEdit, 95):F2} MB; {allocatedPerEdit.Sum():F0} MB over {allocatedPerEdit.Count} builds, {allocatedPacking:F0} MB of it packing")).ConfigureAwait(false);
+        }
         if (options.ShowMisses > 0)
         {
             await output.WriteLineAsync("Time per phase (total over all sites):").ConfigureAwait(false);

@@ -21,7 +21,7 @@ public static class ContextPacker
     /// <summary>The share of the budget the full tier may use; what it leaves goes to the compact tier.</summary>
     public const double FullTierShare = 0.75;
 
-    private const string CompactPrefix = "More in ";
+    internal const string CompactPrefix = "More in ";
 
     public static PromptContext Pack(IEnumerable<ContextItem> candidates, ContextBudget budget)
     {
@@ -34,8 +34,8 @@ public static class ContextPacker
         var result = new List<ContextItem>(ranked.Count);
         foreach (var item in ranked)
         {
-            var cost = budget.CountTokens(Comment(item.Group is null ? item.Text : Indent(item.Text)));
-            if (item.Group is { } group && !openGroups.Contains(group)) cost += budget.CountTokens(Comment(group + "\n{\n}"));
+            var cost = PackingCosts.Comment(budget, item.Text, indented: item.Group is not null);
+            if (item.Group is { } group && !openGroups.Contains(group)) cost += PackingCosts.Group(budget, group);
             if (used + cost <= fullLimit && item.Score > 0)
             {
                 used += cost;
@@ -49,17 +49,17 @@ public static class ContextPacker
         }
 
         // The compact tier: names of the best members left out, while the whole budget allows.
-        var listed = result.Where(i => i.Included && i.Name is not null && i.Container is not null).Select(i => i.Container + "." + i.Name).ToHashSet(StringComparer.Ordinal);
+        var listed = result.Where(i => i.Included && i.Name is not null && i.Container is not null).Select(i => (i.Container!, i.Name!)).ToHashSet();
         var containers = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < result.Count; index++)
         {
             var item = result[index];
-            if (item.Included || item.Score <= 0 || item.Name is null || item.Container is null || listed.Contains(item.Container + "." + item.Name)) continue;
-            var cost = budget.CountTokens(item.Name + ", ");
-            if (!containers.Contains(item.Container)) cost += budget.CountTokens(Comment(CompactPrefix + item.Container + ":"));
+            if (item.Included || item.Score <= 0 || item.Name is null || item.Container is null || listed.Contains((item.Container, item.Name))) continue;
+            var cost = PackingCosts.Listed(budget, item.Name);
+            if (!containers.Contains(item.Container)) cost += PackingCosts.CompactLine(budget, item.Container);
             if (used + cost > budget.Tokens) continue;
             used += cost;
-            listed.Add(item.Container + "." + item.Name);
+            listed.Add((item.Container, item.Name));
             containers.Add(item.Container);
             result[index] = item with { Included = true, Compact = true };
         }
@@ -69,8 +69,8 @@ public static class ContextPacker
         {
             var item = result[index];
             if (item.Included || item.Score <= 0) continue;
-            var cost = budget.CountTokens(Comment(item.Group is null ? item.Text : Indent(item.Text)));
-            if (item.Group is { } group && !openGroups.Contains(group)) cost += budget.CountTokens(Comment(group + "\n{\n}"));
+            var cost = PackingCosts.Comment(budget, item.Text, indented: item.Group is not null);
+            if (item.Group is { } group && !openGroups.Contains(group)) cost += PackingCosts.Group(budget, group);
             if (used + cost > budget.Tokens) continue;
             used += cost;
             if (item.Group is not null) openGroups.Add(item.Group);
@@ -120,7 +120,7 @@ public static class ContextPacker
         return text.ToString();
     }
 
-    private static string Indent(string text) => "    " + text.Replace("\n", "\n    ", StringComparison.Ordinal);
+    internal static string Indent(string text) => "    " + text.Replace("\n", "\n    ", StringComparison.Ordinal);
 
     /// <summary>Every line as a C# line comment, each ending in a newline.</summary>
     internal static string Comment(string text)
