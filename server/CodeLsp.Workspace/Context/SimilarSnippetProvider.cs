@@ -151,27 +151,53 @@ public sealed class SimilarSnippetProvider
             var best = new List<(double, int, int)>();
             if (lines.Length == 0) return best;
             var size = Math.Min(WindowLines, lines.Length);
-            var scores = new double[lines.Length - size + 1];
-            for (var i = 0; i < size; i++) Add(lines[i]);
-            for (var start = 0; ; start++)
+            var count = lines.Length - size + 1;
+            // Pooled, and the best windows picked by a scan per pick rather than by ranking them all: ranking every
+            // window of the recent documents (10,000 lines in 8 tabs on Polly's tests) allocated ~200 KB a request.
+            var scores = System.Buffers.ArrayPool<double>.Shared.Rent(count);
+            try
             {
-                var union = _distinct + _query.Count - _shared;
-                scores[start] = union == 0 ? 0 : (double)_shared / union;
-                if (start + size >= lines.Length) break;
-                Remove(lines[start]);
-                Add(lines[start + size]);
-            }
-            for (var i = lines.Length - size; i < lines.Length; i++) Remove(lines[i]);
+                for (var i = 0; i < size; i++) Add(lines[i]);
+                for (var start = 0; ; start++)
+                {
+                    var union = _distinct + _query.Count - _shared;
+                    scores[start] = union == 0 ? 0 : (double)_shared / union;
+                    if (start + size >= lines.Length) break;
+                    Remove(lines[start]);
+                    Add(lines[start + size]);
+                }
+                for (var i = lines.Length - size; i < lines.Length; i++) Remove(lines[i]);
 
-            var taken = new List<int>();
-            foreach (var start in Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]))
-            {
-                if (scores[start] < MinSimilarity || taken.Count == MaxSnippetsPerDocument) break;
-                if (taken.Any(t => Math.Abs(t - start) < size)) continue;
-                taken.Add(start);
-                best.Add((scores[start], start, start + size - 1));
+                // Greedily: the best window, then the best one that overlaps none taken (equal scores: the first).
+                Span<int> taken = stackalloc int[MaxSnippetsPerDocument];
+                var takenCount = 0;
+                while (takenCount < MaxSnippetsPerDocument)
+                {
+                    var pick = -1;
+                    for (var start = 0; start < count; start++)
+                    {
+                        if (scores[start] < MinSimilarity || pick >= 0 && scores[start] <= scores[pick] || Overlaps(taken[..takenCount], start, size)) continue;
+                        pick = start;
+                    }
+                    if (pick < 0) break;
+                    taken[takenCount++] = pick;
+                    best.Add((scores[pick], pick, pick + size - 1));
+                }
+                return best;
             }
-            return best;
+            finally
+            {
+                System.Buffers.ArrayPool<double>.Shared.Return(scores);
+            }
+        }
+
+        private static bool Overlaps(ReadOnlySpan<int> taken, int start, int size)
+        {
+            foreach (var t in taken)
+            {
+                if (Math.Abs(t - start) < size) return true;
+            }
+            return false;
         }
     }
 
