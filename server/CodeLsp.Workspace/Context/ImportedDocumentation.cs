@@ -9,7 +9,7 @@ namespace CodeLsp.Workspace.Context;
 /// assembly contributing to a namespace of its using directives (the project's global usings included). The
 /// context's member summaries come from these files, and the first summary read from a file indexes all of it
 /// (System.Runtime.xml is 7.6 MB: ~15 ms), which otherwise a keystroke paid for, at the first overload list of a
-/// framework constructor. Called when a document is opened, after its context was prepared.
+/// framework constructor. Called when a document is opened, beside the preparation of its context.
 /// </summary>
 public static class ImportedDocumentation
 {
