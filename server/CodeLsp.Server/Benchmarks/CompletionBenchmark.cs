@@ -146,7 +146,7 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads, Serilo
         var overheads = new List<double>();
         var decodedFollowUp = new List<double>();
         var keystrokePhases = new Dictionary<string, List<double>>();
-        var slowest = new List<(double Overhead, double Context, string Phases, int Typed)>();
+        var slowest = new List<(double Overhead, double Context, double Paused, string Phases, int Typed)>();
         double coldPromptTokens = 0;
         var position = caretPosition;
         for (var i = 0; i < TypedLine.Length; i++)
@@ -154,15 +154,18 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads, Serilo
             await TypeAsync(client, ++version, position, TypedLine[i].ToString()).ConfigureAwait(false);
             position = position with { Character = position.Character + 1 };
             traces.Clear();
+            // The server runs in this process: the collections during the request paused it.
+            var pausedBefore = GC.GetTotalPauseDuration();
             var clock = Stopwatch.StartNew();
             await CompleteAsync(client, position, InlineCompletionTriggerKind.Invoked, ct).ConfigureAwait(false);
             var ms = clock.Elapsed.TotalMilliseconds;
+            var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
             var model = traces.LastOrDefault()?.Model;
             if (model is null) continue;
             roundTrips.Add(ms);
             overheads.Add(ms - (model.PromptTime + model.GenerationTime).TotalMilliseconds);
             AddPhases(keystrokePhases, ms, traces.Last());
-            slowest.Add((overheads[^1], traces.Last().Phases?.Context.TotalMilliseconds ?? 0, Describe(ms, traces.Last()), i + 1));
+            slowest.Add((overheads[^1], traces.Last().Phases?.Context.TotalMilliseconds ?? 0, paused, Describe(ms, traces.Last()), i + 1));
             if (i == 0) coldPromptTokens = model.PromptTokens - model.ReusedPromptTokens;
             else decodedFollowUp.Add(model.PromptTokens - model.ReusedPromptTokens);
         }
@@ -172,9 +175,9 @@ internal sealed class CompletionBenchmark(TextWriter output, int threads, Serilo
         foreach (var (phase, values) in keystrokePhases) figures[$"  overhead: {phase} p50 / p95 (ms)"] = $"{F(P(values, 50), 2)} / {F(P(values, 95), 2)}";
         // Where the tail is: the slowest keystrokes, by what had been typed (the context wait is their usual cause).
         var slow = slowest.OrderByDescending(k => k.Overhead).Take(3).ToList();
-        foreach (var (overhead, _, phases, typed) in slow)
-            logger.Debug("Slow keystroke: overhead {Overhead:F1} ms ({Phases}) after typing \"{Typed}\"", overhead, phases, TypedLine[..typed]);
-        figures["slowest keystrokes: overhead / context (ms) after"] = string.Join("; ", slow.Select(k => $"{F(k.Overhead)} / {F(k.Context)} '{Tail(TypedLine[..k.Typed])}'"));
+        foreach (var (overhead, _, paused, phases, typed) in slow)
+            logger.Debug("Slow keystroke: overhead {Overhead:F1} ms ({Phases}; GC pauses {Paused:F1}) after typing \"{Typed}\"", overhead, phases, paused, TypedLine[..typed]);
+        figures["slowest keystrokes: overhead / context / GC pauses (ms) after"] = string.Join("; ", slow.Select(k => $"{F(k.Overhead)} / {F(k.Context)} / {F(k.Paused)} '{Tail(TypedLine[..k.Typed])}'"));
         figures["prompt tokens decoded: cold"] = F(coldPromptTokens);
         figures["prompt tokens decoded: follow-up p50 (share of cold)"] = $"{F(P(decodedFollowUp, 50))} ({F(100 * P(decodedFollowUp, 50) / Math.Max(1, coldPromptTokens))}%)";
 
