@@ -45,6 +45,15 @@ public static class ProcessMemory
         }
     }
 
+    /// <summary>
+    /// A blocking collection of the young generations, for a quiet moment right after a burst of background work
+    /// (the preparation of an opened document: compilations built, binder code run, thousands of temporary objects).
+    /// What survived that work is promoted now instead of at the next collection, which would otherwise fall on one
+    /// of the user's first keystrokes: 29–32 ms of GC pause on 2 runs in 10 of <c>codelsp bench completion</c>, none
+    /// with it. Not compacting the old generation, not returning memory: that is <see cref="Trim"/>'s work when idle.
+    /// </summary>
+    public static void CollectYoungGenerations() => GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int malloc_trim(nuint pad);
 }

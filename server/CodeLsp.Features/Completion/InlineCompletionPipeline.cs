@@ -219,7 +219,12 @@ public sealed class InlineCompletionPipeline(IInferenceEngine model, PipelineOpt
                 return (offset, TextSpan.FromBounds(offset - prefix.Length, offset + suffix.Length));
             }).ToList();
             // Then the same sites as while typing there (a speculative model of incomplete code).
-            _contexts.Prepare(uri, () => document, text, sites, (made, stop, token) => _contextBuilder.PrepareTypingAsync(made, offsets, stop, token));
+            _contexts.Prepare(uri, () => document, text, sites, async (made, stop, token) =>
+            {
+                await _contextBuilder.PrepareTypingAsync(made, offsets, stop, token).ConfigureAwait(false);
+                // Finished before the user asked for anything: the preparation's garbage is collected now, not at a keystroke.
+                if (!stop()) ProcessMemory.CollectYoungGenerations();
+            });
             // Beside them, and not stopped by a request: the documentation files of the assemblies it imports from (the
             // first summary read from each indexes it, ~15 ms for System.Runtime.xml). When the preparation ran past
             // the first keystroke, the keystroke that first listed a framework constructor's overloads paid for it
