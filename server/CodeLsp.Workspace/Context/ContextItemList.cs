@@ -28,8 +28,14 @@ internal sealed class ContextItemList
 
     public List<ContextItem> ToList() => _items;
 
-    public static string KeyOf(ISymbol symbol) =>
-        "sym\u0000" + SymbolSignatures.Member(symbol) + "\u0000" + (symbol.ContainingType is { } type ? SymbolSignatures.TypeHeader(type) : "");
+    /// <summary>
+    /// A member's key: its signature and its type's header. Kept per symbol, as the signatures are: a request adds a
+    /// few hundred members, and the same symbols come back at the next keystroke.
+    /// </summary>
+    public static string KeyOf(ISymbol symbol) => Keys.GetValue(symbol, static s =>
+        "sym\u0000" + SymbolSignatures.Member(s) + "\u0000" + (s.ContainingType is { } type ? SymbolSignatures.TypeHeader(type) : ""));
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ISymbol, string> Keys = new();
 
     public void AddMember(ContextSite site, string kind, ISymbol member, double score, string why)
     {
