@@ -361,7 +361,11 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
                 // Loading allocated far more than the workspace keeps: give the free part back now (docs/benchmarks.md, "Real
                 // solutions"), and once more when the quiet period has passed: the loader lets go of its own snapshot (every
                 // target framework's projects and the copies of their references) only in the seconds after it finished.
-                TrimMemory(logger, "workspace loaded");
+                await TrimMemoryAsync("workspace loaded", () =>
+                {
+                    ProcessMemory.Trim();
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
                 MemoryTrim.Touch();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -380,10 +384,7 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
     {
         try
         {
-            var before = Environment.WorkingSet;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            await _workspace.TrimWhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
-            logger.Debug("Memory trimmed (idle after editing) in {Ms} ms: working set {Before} MB -> {After} MB", clock.ElapsedMilliseconds, before >> 20, Environment.WorkingSet >> 20);
+            await TrimMemoryAsync("idle after editing", () => _workspace.TrimWhenIdleAsync(CancellationToken.None)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -391,11 +392,12 @@ public sealed class Assistant(ILogger logger, AcceptanceStatistics? statistics =
         }
     }
 
-    private static void TrimMemory(ILogger logger, string why)
+    /// <summary>Runs <paramref name="trim"/> and logs what it gave back.</summary>
+    private async Task TrimMemoryAsync(string why, Func<Task> trim)
     {
         var before = Environment.WorkingSet;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        ProcessMemory.Trim();
+        await trim().ConfigureAwait(false);
         logger.Debug("Memory trimmed ({Why}) in {Ms} ms: working set {Before} MB -> {After} MB", why, clock.ElapsedMilliseconds, before >> 20, Environment.WorkingSet >> 20);
     }
 

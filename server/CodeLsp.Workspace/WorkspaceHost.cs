@@ -320,8 +320,9 @@ public sealed class WorkspaceHost : IDisposable
         lock (_gate)
         {
             if (!_open.Remove(path)) return;
-            NoteChanging(_solution.GetDocumentIdsWithFilePath(path).Select(id => id.ProjectId));
-            foreach (var id in _solution.GetDocumentIdsWithFilePath(path))
+            var ids = _solution.GetDocumentIdsWithFilePath(path);
+            NoteChanging(ids.Select(id => id.ProjectId));
+            foreach (var id in ids)
             {
                 _solution = id.ProjectId == _miscProject
                     ? _solution.RemoveDocument(id)

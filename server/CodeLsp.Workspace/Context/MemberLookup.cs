@@ -119,9 +119,8 @@ internal static class MemberLookup
     internal static HashSet<string> Definitions(ITypeSymbol receiver)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        for (var type = receiver as INamedTypeSymbol; type is not null; type = type.BaseType) set.Add(ExtensionTarget.KeyOf(type.OriginalDefinition));
-        if (receiver is not INamedTypeSymbol && receiver.BaseType is { } baseType)
-            for (var type = baseType; type is not null; type = type.BaseType) set.Add(ExtensionTarget.KeyOf(type.OriginalDefinition));
+        // The receiver itself when it is a named type (an array or a type parameter is no extension's target by name).
+        for (var type = receiver as INamedTypeSymbol ?? receiver.BaseType; type is not null; type = type.BaseType) set.Add(ExtensionTarget.KeyOf(type.OriginalDefinition));
         foreach (var type in receiver.AllInterfaces) set.Add(ExtensionTarget.KeyOf(type.OriginalDefinition));
         return set;
     }

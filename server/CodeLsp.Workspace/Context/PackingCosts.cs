@@ -12,64 +12,34 @@ namespace CodeLsp.Workspace.Context;
 /// </summary>
 internal static class PackingCosts
 {
+    private enum Slot { Plain, Indented, Listed, Group, Compact }
+
+    /// <summary>One string's counts, by <see cref="Slot"/>, for the tokenizer <see cref="Counter"/>; -1 until counted.</summary>
     private sealed class Costs
     {
         public Func<string, int>? Counter;
-        public int Plain = -1;
-        public int Indented = -1;
-        public int Listed = -1;
-        public int Group = -1;
-        public int Compact = -1;
+        public readonly int[] Counts = [-1, -1, -1, -1, -1];
     }
 
     private static readonly ConditionalWeakTable<string, Costs> Known = new();
 
     /// <summary>The tokens of <c>Comment(text)</c>, or of <c>Comment(Indent(text))</c> when <paramref name="indented"/>.</summary>
-    public static int Comment(ContextBudget budget, string text, bool indented)
-    {
-        var costs = For(budget, text);
-        lock (costs)
-        {
-            ref var known = ref indented ? ref costs.Indented : ref costs.Plain;
-            if (known < 0) known = budget.CountTokens(ContextPacker.Comment(indented ? ContextPacker.Indent(text) : text));
-            return known;
-        }
-    }
+    public static int Comment(ContextBudget budget, string text, bool indented) => indented
+        ? Count(budget, text, Slot.Indented, static t => ContextPacker.Comment(ContextPacker.Indent(t)))
+        : Count(budget, text, Slot.Plain, static t => ContextPacker.Comment(t));
 
     /// <summary>The tokens of a name listed in a compact line (<c>Name, </c>).</summary>
-    public static int Listed(ContextBudget budget, string name)
-    {
-        var costs = For(budget, name);
-        lock (costs)
-        {
-            if (costs.Listed < 0) costs.Listed = budget.CountTokens(name + ", ");
-            return costs.Listed;
-        }
-    }
+    public static int Listed(ContextBudget budget, string name) => Count(budget, name, Slot.Listed, static n => n + ", ");
 
     /// <summary>The tokens of a group's declaration with its braces: asked for every candidate of a group not taken yet.</summary>
-    public static int Group(ContextBudget budget, string group)
-    {
-        var costs = For(budget, group);
-        lock (costs)
-        {
-            if (costs.Group < 0) costs.Group = budget.CountTokens(ContextPacker.Comment(group + "\n{\n}"));
-            return costs.Group;
-        }
-    }
+    public static int Group(ContextBudget budget, string group) => Count(budget, group, Slot.Group, static g => ContextPacker.Comment(g + "\n{\n}"));
 
     /// <summary>The tokens of the start of a compact line for <paramref name="container"/> (<c>// More in Order:</c>).</summary>
-    public static int CompactLine(ContextBudget budget, string container)
-    {
-        var costs = For(budget, container);
-        lock (costs)
-        {
-            if (costs.Compact < 0) costs.Compact = budget.CountTokens(ContextPacker.Comment(ContextPacker.CompactPrefix + container + ":"));
-            return costs.Compact;
-        }
-    }
+    public static int CompactLine(ContextBudget budget, string container) =>
+        Count(budget, container, Slot.Compact, static c => ContextPacker.Comment(ContextPacker.CompactPrefix + c + ":"));
 
-    private static Costs For(ContextBudget budget, string text)
+    /// <summary>The tokens of <paramref name="render"/>(<paramref name="text"/>), counted once per string, slot and tokenizer.</summary>
+    private static int Count(ContextBudget budget, string text, Slot slot, Func<string, string> render)
     {
         var costs = Known.GetValue(text, static _ => new Costs());
         lock (costs)
@@ -79,9 +49,11 @@ internal static class PackingCosts
             if (!Equals(costs.Counter, budget.CountTokens))
             {
                 costs.Counter = budget.CountTokens;
-                costs.Plain = costs.Indented = costs.Listed = costs.Group = costs.Compact = -1;
+                Array.Fill(costs.Counts, -1);
             }
+            ref var known = ref costs.Counts[(int)slot];
+            if (known < 0) known = budget.CountTokens(render(text));
+            return known;
         }
-        return costs;
     }
 }
